@@ -1,0 +1,3 @@
+from klantocratie.cli import main
+
+main()

@@ -1,0 +1,19 @@
+"""The roles a person can hold at an organisation. Grants are given per role."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    KCC_AGENT = "kcc_agent", "KCC-medewerker"
+    CASE_WORKER = "case_worker", "Zaakbehandelaar"
+    SOCIAL_WORKER = "social_worker", "Sociaal werker"
+    POLICY_ANALYST = "policy_analyst", "Beleidsanalist"
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
+    ADMINISTRATOR = "administrator", "Beheerder"
+    RESIDENT = "resident", "Inwoner"
+
+
+# Roles that work with client data on behalf of an organisation (the desk and the view).
+CLIENT_VIEW_ROLES = frozenset(
+    {Role.KCC_AGENT, Role.CASE_WORKER, Role.SOCIAL_WORKER, Role.PRIVACY_OFFICER}
+)

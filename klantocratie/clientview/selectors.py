@@ -1,0 +1,83 @@
+"""The integral client view: every permitted element from every source, with provenance.
+
+Built on demand from the sources through the privacy gate; nothing is copied or kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from klantocratie.parties.models import Party
+from klantocratie.privacy import gate
+from klantocratie.privacy.errors import AccessDenied
+from klantocratie.privacy.models import ProcessingActivity
+
+
+@dataclass
+class SourceSection:
+    """The elements one source delivered, with the source's state during this read."""
+
+    status: gate.SourceStatus
+    values: list[gate.ElementValue] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClientView:
+    party: Party
+    activity: ProcessingActivity
+    sections: list[SourceSection]
+    # Optional supplementary activities that did not apply, with the reason (e.g. no opt-in).
+    withheld: list[str]
+    trace_id: str
+
+    @property
+    def values(self) -> dict[str, gate.ElementValue]:
+        return {v.code: v for s in self.sections for v in s.values}
+
+    @property
+    def degraded(self) -> bool:
+        return any(not s.status.available for s in self.sections)
+
+
+def build_client_view(ctx: gate.AccessContext, party: Party) -> ClientView:
+    """Read under the context's activity, plus supplementary activities the party allows.
+
+    Each activity is a separate processing with its own log record: the log shows that
+    the extra data was used under the person's own opt-in.
+    """
+    main = gate.read(ctx, party)
+    results = [main]
+    withheld: list[str] = []
+    supplements = (
+        ProcessingActivity.objects.filter(supplements=main.activity.code)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    for code in supplements:
+        try:
+            results.append(gate.read(replace(ctx, activity=code), party))
+        except AccessDenied as denial:
+            withheld.append(denial.message)
+
+    sections: dict[str, SourceSection] = {}
+    for result in results:
+        for status in result.sources:
+            section = sections.setdefault(status.code, SourceSection(status=status))
+            if not status.available:
+                section.status = status
+                section.missing.extend(c for c in status.elements if c not in section.missing)
+        for value in result.values.values():
+            section = sections[value.source_code]
+            if all(v.code != value.code for v in section.values):
+                section.values.append(value)
+    ordered = sorted(sections.values(), key=lambda s: (s.status.organisation_name, s.status.name))
+    for section in ordered:
+        section.values.sort(key=lambda v: v.code)
+    return ClientView(
+        party=party,
+        activity=main.activity,
+        sections=ordered,
+        withheld=withheld,
+        trace_id=main.trace_id,
+    )

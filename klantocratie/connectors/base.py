@@ -1,0 +1,141 @@
+"""The one interface every source is reached through.
+
+A connector reads elements of a party, changes one element, and reports its health.
+Connectors know nothing about grants or logging: they are only ever called by the
+privacy gate (klantocratie.privacy.gate), which checks and logs every call.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from klantocratie.registry.models import Source
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    """How a source knows a party: by its own key, a BSN or a KvK number."""
+
+    identifier_type: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    detail: str = ""
+    checked_at: datetime = field(default_factory=timezone.now)
+
+
+class SourceUnavailable(Exception):  # noqa: N818  (a state, not a programming error)
+    """The source could not be reached in time; the caller shows it as unavailable."""
+
+
+class ChangeRejected(Exception):  # noqa: N818
+    """The source refused the change (e.g. an invalid value). Retrying will not help."""
+
+
+class Connector(abc.ABC):
+    """Base class of all connectors. One instance serves one Source row."""
+
+    key: ClassVar[str]
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    @property
+    def timeout(self) -> float:
+        return self.source.timeout_seconds or settings.SOURCE_TIMEOUT_SECONDS
+
+    @abc.abstractmethod
+    def provides(self) -> frozenset[str]:
+        """Element codes this connector can serve."""
+
+    @abc.abstractmethod
+    def read(self, party: PartyRef, elements: Sequence[str]) -> dict[str, Any]:
+        """Return {element code: JSON-serialisable value or None when the source has none}.
+
+        Raises SourceUnavailable when the source cannot answer.
+        """
+
+    def change(self, party: PartyRef, element: str, value: Any) -> None:
+        """Write one element. Raises SourceUnavailable (retried) or ChangeRejected (not)."""
+        raise ChangeRejected(f"Bron {self.source.code} accepteert geen wijzigingen.")
+
+    @abc.abstractmethod
+    def health(self) -> Health:
+        """Report whether the source answers now."""
+
+
+Reader = Callable[[PartyRef], Any]
+Writer = Callable[[PartyRef, Any], None]
+
+
+class LocalRegistryConnector(Connector):
+    """A registry kept in this installation's own tables, owned by one source app.
+
+    Subclasses map element codes to reader (and optionally writer) functions that query
+    only their own app's models.
+    """
+
+    readers: ClassVar[Mapping[str, Reader]] = {}
+    writers: ClassVar[Mapping[str, Writer]] = {}
+    health_model: ClassVar[Any] = None  # a model of the app, queried to test the tables
+
+    def provides(self) -> frozenset[str]:
+        return frozenset(self.readers)
+
+    def read(self, party: PartyRef, elements: Sequence[str]) -> dict[str, Any]:
+        return {code: self.readers[code](party) for code in elements}
+
+    def change(self, party: PartyRef, element: str, value: Any) -> None:
+        writer = self.writers.get(element)
+        if writer is None:
+            raise ChangeRejected(f"Bron {self.source.code} kan {element} niet wijzigen.")
+        writer(party, value)
+
+    def health(self) -> Health:
+        if self.health_model is not None:
+            self.health_model.objects.exists()
+        return Health(ok=True, detail="lokale registratie")
+
+
+_CONNECTOR_CLASSES: dict[str, type[Connector]] = {}
+
+
+def register(key: str) -> Callable[[type[Connector]], type[Connector]]:
+    """Class decorator that makes a connector available under a key for Source.connector."""
+
+    def decorate(cls: type[Connector]) -> type[Connector]:
+        cls.key = key
+        _CONNECTOR_CLASSES[key] = cls
+        return cls
+
+    return decorate
+
+
+def connector_keys() -> list[str]:
+    return sorted(_CONNECTOR_CLASSES)
+
+
+def connector_class(key: str) -> type[Connector]:
+    extra: dict[str, str] = getattr(settings, "KLANTOCRATIE_EXTRA_CONNECTORS", {})
+    if key in extra:
+        return import_string(extra[key])  # type: ignore[no-any-return]
+    try:
+        return _CONNECTOR_CLASSES[key]
+    except KeyError:
+        raise LookupError(f"Onbekende connector {key!r}; bekend: {', '.join(connector_keys())}") from None
+
+
+def connector_for(source: Source) -> Connector:
+    return connector_class(source.connector)(source)

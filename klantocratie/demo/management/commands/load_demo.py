@@ -1,0 +1,40 @@
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from klantocratie.demo.accounts import create_demo_accounts
+from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
+from klantocratie.registry.packs import PackError, load_pack
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipality: the Almelo pack, generated residents and demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, default=1000, help="Generated residents (1,000 to 1,000,000).")
+        parser.add_argument("--seed", type=int, default=20261122, help="Seed; the same seed gives the same data.")
+        parser.add_argument("--pack", default=str(settings.DEMO_PACK_DIR), help="Pack folder.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["persons"] <= 5_000_000:
+            raise CommandError("--persons: give a number from 1 to 5,000,000.")
+        pack = Path(options["pack"])
+        try:
+            summary = load_pack(pack)
+        except PackError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError("The demo pack has problems; nothing was loaded.") from None
+        self.stdout.write(f"Pack: {', '.join(f'{n} {k}' for k, n in summary.counts.items())}.")
+        try:
+            counts = generate_municipality(
+                persons=options["persons"], seed=options["seed"], progress=options["verbosity"] > 0
+            )
+        except GeneratorError as error:
+            self.stdout.write(f"Demo data: {error}")
+        else:
+            self.stdout.write(f"Demo data: {', '.join(f'{n} {k}' for k, n in counts.items())}.")
+        accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."))

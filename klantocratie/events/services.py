@@ -1,0 +1,12 @@
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Event
+
+
+def emit(type: str, *, source: str, subject: str = "", data: dict[str, Any], trace_id: str = "") -> Event:  # noqa: A002  (CloudEvents attribute name)
+    """Record an event in the outbox; call inside the transaction of the change."""
+    return Event.objects.create(
+        type=type, source=source, subject=subject, time=timezone.now(), data=data, trace_id=trace_id
+    )

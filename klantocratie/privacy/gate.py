@@ -1,0 +1,447 @@
+"""The privacy gate: the only way to read or change a party's data.
+
+Every call names who asks (actor, role, organisation), why (a processing activity from
+the register) and about whom (a party). The gate
+
+1. resolves the activity version valid today,
+2. finds the grants of that organisation and role for that activity,
+3. applies the party's own choices (opt-in extras, opt-out of proactive outreach),
+4. asks each source for only the permitted elements, through its connector,
+5. writes one hash-chained processing-log record per data subject and an audit entry,
+   and only then hands out the data. If the log cannot be written, nothing is returned.
+
+Changes follow the same checks and are queued in the source-change outbox in the same
+transaction as their log record, so a change is never lost and never unlogged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from klantocratie.connectors.base import PartyRef, SourceUnavailable, connector_for
+from klantocratie.parties.models import Party
+from klantocratie.registry.models import DataElement, Source
+
+from . import log, tracing
+from .errors import AccessDenied, ActivityNotValid, ChoiceDenies, LogWriteFailed, UnknownActivity, UnknownElement
+from .models import (
+    AuditEntry,
+    AuditOutcome,
+    ChoiceKind,
+    ChoiceRule,
+    ChoiceStatus,
+    Grant,
+    PrivacyChoice,
+    ProcessingActivity,
+    SubjectScope,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    """Who asks, in which capacity, and for which purpose."""
+
+    actor: str
+    role: str
+    organisation: str
+    activity: str
+    # The party the actor is, when a resident acts on their own data.
+    actor_party_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ElementValue:
+    code: str
+    label: str
+    value: Any
+    source_code: str
+    source_name: str
+    organisation_name: str
+    retrieved_at: datetime
+    grant_id: int
+    activity_id: str
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    code: str
+    name: str
+    organisation_name: str
+    available: bool
+    detail: str
+    elapsed_ms: float
+    elements: tuple[str, ...] = ()
+
+
+@dataclass
+class ReadResult:
+    party: Party
+    activity: ProcessingActivity
+    values: dict[str, ElementValue] = field(default_factory=dict)
+    sources: list[SourceStatus] = field(default_factory=list)
+    # Elements permitted but not delivered, with the reason (e.g. source unavailable).
+    missing: dict[str, str] = field(default_factory=dict)
+    trace_id: str = ""
+    span_id: str = ""
+
+
+# --- activities and grants --------------------------------------------------------------
+
+
+def resolve_activity(code: str, on: date | None = None) -> ProcessingActivity:
+    """The version of an activity valid on a date, or a clear error."""
+    on = on or timezone.localdate()
+    versions = list(
+        ProcessingActivity.objects.filter(code=code).select_related("controller").order_by("-version")
+    )
+    if not versions:
+        raise UnknownActivity(f"Onbekende verwerking {code!r}.")
+    for activity in versions:
+        if activity.valid_from <= on and (activity.valid_to is None or activity.valid_to >= on):
+            return activity
+    latest = versions[0]
+    if latest.valid_from > on:
+        raise ActivityNotValid(
+            f"Verwerking {code!r} geldt pas vanaf {latest.valid_from:%d-%m-%Y}."
+        )
+    raise ActivityNotValid(
+        f"Verwerking {code!r} is niet meer geldig (tot {latest.valid_to:%d-%m-%Y})."
+    )
+
+
+def _valid_on(on: date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def _grants(ctx: AccessContext, activity: ProcessingActivity, party: Party, on: date) -> list[Grant]:
+    grants = Grant.objects.filter(
+        organisation__code=ctx.organisation, role=ctx.role, activity=activity
+    )
+    valid = [g for g in grants.filter(_valid_on(on)) if _scope_applies(g, ctx, party)]
+    if valid:
+        return valid
+    expired = grants.filter(valid_to__lt=on).order_by("-valid_to").first()
+    if expired is not None:
+        raise AccessDenied(
+            f"De autorisatie voor {ctx.role} bij {ctx.organisation} onder {activity.code!r} "
+            f"is verlopen op {expired.valid_to:%d-%m-%Y}.",
+            field="grant",
+        )
+    raise AccessDenied(
+        f"Geen autorisatie voor rol {ctx.role} bij {ctx.organisation} onder verwerking "
+        f"{activity.code!r}.",
+        field="grant",
+    )
+
+
+def _scope_applies(grant: Grant, ctx: AccessContext, party: Party) -> bool:
+    return grant.subject_scope == SubjectScope.ANY or ctx.actor_party_id == party.pk
+
+
+def _check_choice(activity: ProcessingActivity, party: Party, now: datetime) -> None:
+    if activity.choice_rule == ChoiceRule.NONE:
+        return
+    kind = ChoiceKind.OPT_IN if activity.choice_rule == ChoiceRule.OPT_IN else ChoiceKind.OPT_OUT
+    latest = (
+        PrivacyChoice.objects.filter(
+            party=party, purpose=activity.effective_choice_purpose, kind=kind, decided_at__lte=now
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+    in_force = (
+        latest is not None
+        and latest.status == ChoiceStatus.GIVEN
+        and (latest.expires_at is None or latest.expires_at > now)
+    )
+    if kind == ChoiceKind.OPT_IN and not in_force:
+        raise ChoiceDenies(
+            f"Geen (geldige) toestemming van de betrokkene voor {activity.name!r}.", field="choice"
+        )
+    if kind == ChoiceKind.OPT_OUT and in_force:
+        raise ChoiceDenies(
+            f"De betrokkene heeft bezwaar gemaakt tegen {activity.name!r}.", field="choice"
+        )
+
+
+def permitted_elements(
+    ctx: AccessContext, activity: ProcessingActivity, party: Party, on: date, *, change: bool = False
+) -> dict[str, tuple[DataElement, Grant]]:
+    """Elements the context may view (or change) for this party, with the grant that allows it."""
+    grants = _grants(ctx, activity, party, on)
+    allowed: dict[str, tuple[DataElement, Grant]] = {}
+    for grant in grants:
+        if change and not grant.may_change:
+            continue
+        for element in grant.elements.all():
+            if element.party_type == party.party_type and (not change or element.changeable):
+                allowed.setdefault(element.code, (element, grant))
+    return allowed
+
+
+def _check_known_elements(codes: Sequence[str]) -> None:
+    known = set(DataElement.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise UnknownElement(f"Onbekend gegeven: {', '.join(unknown)}.")
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _party_ref(party: Party) -> PartyRef:
+    identifier = party.primary_identifier()
+    return PartyRef(identifier.identifier_type, identifier.value)
+
+
+def _fetch(
+    party: Party, allowed: dict[str, tuple[DataElement, Grant]], activity: ProcessingActivity
+) -> tuple[dict[str, ElementValue], list[SourceStatus], dict[str, str]]:
+    """Ask each source for its permitted elements; a failing source only marks itself."""
+    by_source: dict[int, list[DataElement]] = defaultdict(list)
+    sources: dict[int, Source] = {}
+    for element, _grant in allowed.values():
+        by_source[element.source_id].append(element)
+        sources[element.source_id] = element.source
+    ref = _party_ref(party)
+    values: dict[str, ElementValue] = {}
+    statuses: list[SourceStatus] = []
+    missing: dict[str, str] = {}
+    for source_id, elements in by_source.items():
+        source = sources[source_id]
+        started = time.perf_counter()
+        try:
+            if not source.active:
+                raise SourceUnavailable("Bron staat uit.")
+            answer = connector_for(source).read(ref, [e.code for e in elements])
+        except SourceUnavailable as error:
+            detail = str(error) or "Bron niet beschikbaar."
+            available = False
+        except Exception:
+            # A broken connector must degrade the view, not break it: log and move on.
+            logger.exception("Source %s failed while reading", source.code)
+            detail, available = "Bron gaf een fout.", False
+        else:
+            detail, available = "", True
+        retrieved_at = timezone.now()
+        statuses.append(
+            SourceStatus(
+                code=source.code,
+                name=source.name,
+                organisation_name=source.organisation.name,
+                available=available,
+                detail=detail,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                elements=tuple(e.code for e in elements),
+            )
+        )
+        for element in elements:
+            if not available:
+                missing[element.code] = "Bron niet beschikbaar"
+                continue
+            values[element.code] = ElementValue(
+                code=element.code,
+                label=element.label,
+                value=answer.get(element.code),
+                source_code=source.code,
+                source_name=source.name,
+                organisation_name=source.organisation.name,
+                retrieved_at=retrieved_at,
+                grant_id=allowed[element.code][1].pk,
+                activity_id=activity.identifier,
+            )
+    return values, statuses, missing
+
+
+def _audit(
+    ctx: AccessContext,
+    span: tracing.TraceContext,
+    activity_id: str,
+    operation: str,
+    subject_id: str,
+    elements: Iterable[str],
+    outcome: str,
+    reason: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=timezone.now(),
+        trace_id=span.trace_id,
+        span_id=span.span_id,
+        actor=ctx.actor,
+        role=ctx.role,
+        organisation=ctx.organisation,
+        processing_activity_id=activity_id,
+        operation=operation,
+        data_subject_id=subject_id,
+        elements=sorted(elements),
+        outcome=outcome,
+        reason=reason,
+    )
+
+
+def _open_span() -> tuple[tracing.TraceContext, str]:
+    parent = tracing.current_trace()
+    if parent is None:
+        return tracing.TraceContext(tracing.new_trace_id(), tracing.new_span_id()), ""
+    return parent.child(), parent.span_id
+
+
+def _subject(party: Party) -> tuple[str, str]:
+    ref = _party_ref(party)
+    return log.pseudonymise(ref.identifier_type, ref.value), ref.identifier_type
+
+
+def read(
+    ctx: AccessContext, party: Party, elements: Sequence[str] | None = None, *, operation: str = "read"
+) -> ReadResult:
+    """Read the permitted elements of one party (all permitted ones when none are named)."""
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    subject_id, subject_type = _subject(party)
+    try:
+        activity = resolve_activity(ctx.activity, started_at.date())
+        if elements is not None:
+            _check_known_elements(elements)
+        allowed = permitted_elements(ctx, activity, party, timezone.localdate())
+        _check_choice(activity, party, started_at)
+    except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
+        _audit(ctx, span, ctx.activity, operation, subject_id, elements or [], AuditOutcome.DENIED, error.message)
+        raise
+    if elements is not None:
+        refused = sorted(set(elements) - set(allowed))
+        if refused and len(refused) == len(set(elements)):
+            reason = f"Geen autorisatie voor: {', '.join(refused)}."
+            _audit(ctx, span, activity.identifier, operation, subject_id, elements, AuditOutcome.DENIED, reason)
+            raise AccessDenied(reason, field="elements")
+        allowed = {code: allowed[code] for code in elements if code in allowed}
+
+    values, statuses, missing = _fetch(party, allowed, activity)
+    entry = log.LogEntry(
+        trace_id=span.trace_id,
+        span_id=span.span_id,
+        parent_span_id=parent_span_id,
+        operation=operation,
+        processing_activity_id=activity.identifier,
+        data_subject_id=subject_id,
+        data_subject_type=subject_type,
+        start_time=started_at,
+        end_time=timezone.now(),
+        status="OK" if values or not allowed else "ERROR",
+    )
+    outcome = AuditOutcome.ALLOWED
+    if elements is not None and len(allowed) < len(set(elements)):
+        outcome = AuditOutcome.PARTIAL
+    try:
+        with transaction.atomic():
+            log.append([entry])
+            _audit(ctx, span, activity.identifier, operation, subject_id, values.keys(), outcome)
+    except DatabaseError as error:
+        logger.exception("Processing log write failed; read of %s withheld", subject_type)
+        raise LogWriteFailed("Het verwerkingslogboek kon niet worden bijgewerkt; er zijn geen gegevens getoond.") from error
+    return ReadResult(
+        party=party,
+        activity=activity,
+        values=values,
+        sources=statuses,
+        missing=missing,
+        trace_id=span.trace_id,
+        span_id=span.span_id,
+    )
+
+
+# --- changing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    element: str
+    status: str  # a connectors.models.ChangeStatus value
+    message: str
+    change_id: int
+    trace_id: str
+
+
+def change(ctx: AccessContext, party: Party, element: str, value: Any) -> ChangeResult:
+    """Change one element at the source that owns it.
+
+    The change is queued and logged in one transaction, then delivered at once; if the
+    source is down it stays queued and is retried (connectors.services.deliver_pending).
+    """
+    from klantocratie.connectors.models import ChangeStatus, SourceChange
+    from klantocratie.connectors.services import deliver
+
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    subject_id, subject_type = _subject(party)
+    try:
+        activity = resolve_activity(ctx.activity, started_at.date())
+        _check_known_elements([element])
+        allowed = permitted_elements(ctx, activity, party, timezone.localdate(), change=True)
+        if element not in allowed:
+            raise AccessDenied(f"Geen autorisatie om {element} te wijzigen.", field="element")
+        _check_choice(activity, party, started_at)
+    except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
+        _audit(ctx, span, ctx.activity, "change", subject_id, [element], AuditOutcome.DENIED, error.message)
+        raise
+    data_element = allowed[element][0]
+    ref = _party_ref(party)
+    try:
+        with transaction.atomic():
+            queued = SourceChange.objects.create(
+                source=data_element.source,
+                element=data_element,
+                party=party,
+                identifier_type=ref.identifier_type,
+                identifier_value=ref.value,
+                value=value,
+                next_attempt_at=started_at,
+                requested_by=ctx.actor,
+                trace_id=span.trace_id,
+            )
+            log.append(
+                [
+                    log.LogEntry(
+                        trace_id=span.trace_id,
+                        span_id=span.span_id,
+                        parent_span_id=parent_span_id,
+                        operation="change",
+                        processing_activity_id=activity.identifier,
+                        data_subject_id=subject_id,
+                        data_subject_type=subject_type,
+                        start_time=started_at,
+                        end_time=timezone.now(),
+                        status="OK",
+                    )
+                ]
+            )
+            _audit(ctx, span, activity.identifier, "change", subject_id, [element], AuditOutcome.ALLOWED)
+    except DatabaseError as error:
+        logger.exception("Processing log write failed; change of %s not queued", element)
+        raise LogWriteFailed("Het verwerkingslogboek kon niet worden bijgewerkt; er is niets gewijzigd.") from error
+
+    delivered = deliver(queued)
+    messages = {
+        ChangeStatus.DELIVERED: f"{data_element.label} is gewijzigd bij {data_element.source.name}.",
+        ChangeStatus.REJECTED: f"{data_element.source.name} weigerde de wijziging: {delivered.last_error}",
+        ChangeStatus.PENDING: f"{data_element.source.name} is nu niet bereikbaar; de wijziging staat klaar "
+        "en wordt automatisch opnieuw aangeboden.",
+    }
+    return ChangeResult(
+        element=element,
+        status=delivered.status,
+        message=messages[ChangeStatus(delivered.status)],
+        change_id=delivered.pk,
+        trace_id=span.trace_id,
+    )

@@ -1,0 +1,231 @@
+"""Settings, read from the environment so one build serves the demo and production.
+
+Every setting that differs between a laptop and a production site is an environment
+variable prefixed ``KLANTOCRATIE_``; docs/operations.md lists them all.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KLANTOCRATIE_VAR_DIR", BASE_DIR / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_from_url(url: str) -> dict[str, object]:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path) or str(VAR_DIR / "db.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            # A busy-timeout lets the demo's worker threads wait for the writer instead
+            # of failing with "database is locked".
+            # IMMEDIATE makes a transaction take the write lock at its start, so concurrent
+            # log appends queue behind each other instead of failing to upgrade a lock.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "TEST": {"NAME": os.environ.get("KLANTOCRATIE_TEST_SQLITE_NAME")},
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "klantocratie",
+            "USER": unquote(parsed.username or "postgres"),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "127.0.0.1",
+            "PORT": str(parsed.port or 5432),
+            "CONN_MAX_AGE": int(os.environ.get("KLANTOCRATIE_DB_CONN_MAX_AGE", "60")),
+        }
+    raise ValueError(f"KLANTOCRATIE_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
+
+
+DEBUG = _env_bool("KLANTOCRATIE_DEBUG", False)
+DEMO_MODE = _env_bool("KLANTOCRATIE_DEMO", True)
+SECRET_KEY = os.environ.get("KLANTOCRATIE_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEMO_MODE:
+        raise RuntimeError("KLANTOCRATIE_SECRET_KEY must be set outside demo mode")
+    SECRET_KEY = "demo-only-secret-key-not-for-production"  # noqa: S105
+
+# Key for pseudonymising data subject ids in the processing log (HMAC-SHA256).
+PSEUDONYM_KEY = os.environ.get("KLANTOCRATIE_PSEUDONYM_KEY", "")
+if not PSEUDONYM_KEY:
+    if not DEMO_MODE:
+        raise RuntimeError("KLANTOCRATIE_PSEUDONYM_KEY must be set outside demo mode")
+    PSEUDONYM_KEY = "demo-only-pseudonym-key"  # noqa: S105
+
+ALLOWED_HOSTS = os.environ.get("KLANTOCRATIE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("KLANTOCRATIE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "mozilla_django_oidc",
+    # Domain apps: the platform itself.
+    "klantocratie.accounts",
+    "klantocratie.registry",
+    "klantocratie.parties",
+    "klantocratie.privacy",
+    "klantocratie.events",
+    "klantocratie.connectors",
+    "klantocratie.clientview",
+    "klantocratie.api",
+    "klantocratie.demo",
+    # Local registries of the demo organisations: each owns its own tables.
+    "klantocratie.sources.population",
+    "klantocratie.sources.contactdetails",
+    "klantocratie.sources.tax",
+    "klantocratie.sources.benefits",
+    "klantocratie.sources.traderegister",
+    "klantocratie.sources.housing",
+    "klantocratie.sources.police",
+    "klantocratie.sources.waste",
+    "klantocratie.sources.mailreturns",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "klantocratie.privacy.middleware.TraceContextMiddleware",
+    "klantocratie.accounts.middleware.ActiveMembershipMiddleware",
+]
+
+ROOT_URLCONF = "klantocratie.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "klantocratie" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "klantocratie.accounts.context_processors.membership",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "klantocratie.wsgi.application"
+
+DATABASES = {
+    "default": _database_from_url(
+        os.environ.get("KLANTOCRATIE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "klantocratie" / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "klantocratie" / "static"]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEMO_MODE
+CSRF_COOKIE_SECURE = not DEMO_MODE
+
+# --- Logins: local accounts in the demo, OpenID Connect in production -----------------
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+OIDC_ENABLED = bool(os.environ.get("KLANTOCRATIE_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.insert(0, "klantocratie.accounts.oidc.MembershipOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["KLANTOCRATIE_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("KLANTOCRATIE_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["KLANTOCRATIE_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["KLANTOCRATIE_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["KLANTOCRATIE_OIDC_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("KLANTOCRATIE_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("KLANTOCRATIE_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("KLANTOCRATIE_OIDC_SCOPES", "openid email profile")
+# Claim holding "organisation:role" entries that become memberships at login.
+OIDC_ROLES_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_ROLES_CLAIM", "klantocratie_roles")
+
+# --- REST API ------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["klantocratie.accounts.permissions.HasActiveMembership"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "EXCEPTION_HANDLER": "klantocratie.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "klantocratie API",
+    "DESCRIPTION": "Integral client view and registry behind one privacy gate.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Background work -----------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("KLANTOCRATIE_CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE = {
+    "deliver-pending-source-changes": {
+        "task": "klantocratie.connectors.tasks.deliver_pending_changes",
+        "schedule": 30.0,
+    },
+}
+
+# --- Sources -------------------------------------------------------------------------
+# Default time a connector may take before its source is shown as unavailable.
+SOURCE_TIMEOUT_SECONDS = float(os.environ.get("KLANTOCRATIE_SOURCE_TIMEOUT", "2.0"))
+# Retry schedule of the source-change outbox: wait base * 2**attempt, capped.
+OUTBOX_RETRY_BASE_SECONDS = 15
+OUTBOX_RETRY_MAX_SECONDS = 3600
+
+# Demo pack location and demo login switcher.
+DEMO_PACK_DIR = BASE_DIR / "packs" / "almelo"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KLANTOCRATIE_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from klantocratie.accounts import views as account_views
+
+admin.site.site_header = "klantocratie beheer"
+admin.site.site_title = "klantocratie"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("klantocratie.accounts.urls")),
+    path("klantbeeld/", include("klantocratie.clientview.urls")),
+    path("api/", include("klantocratie.api.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("beheer/", admin.site.urls),
+]
