@@ -59,9 +59,11 @@ PSEUDONYM_KEY = os.environ.get("KLANTOCRATIE_PSEUDONYM_KEY", "")
 if not PSEUDONYM_KEY:
     if not DEMO_MODE:
         raise RuntimeError("KLANTOCRATIE_PSEUDONYM_KEY must be set outside demo mode")
-    PSEUDONYM_KEY = "demo-only-pseudonym-key"  # noqa: S105
+    PSEUDONYM_KEY = "demo-only-pseudonym-key"
 
-ALLOWED_HOSTS = os.environ.get("KLANTOCRATIE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "KLANTOCRATIE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
+).split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("KLANTOCRATIE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]

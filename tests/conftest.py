@@ -63,7 +63,11 @@ class World:
         return ProcessingActivity.objects.create(code=code, **defaults)
 
     def grant_for(self, activity: ProcessingActivity, codes: list[str], **fields: Any) -> Grant:
-        defaults = {"organisation": self.municipality, "role": "kcc_agent", "valid_from": dt.date(2020, 1, 1)}
+        defaults = {
+            "organisation": self.municipality,
+            "role": "kcc_agent",
+            "valid_from": dt.date(2020, 1, 1),
+        }
         defaults.update(fields)
         grant = Grant.objects.create(activity=activity, **defaults)
         grant.elements.set(DataElement.objects.filter(code__in=codes))
@@ -72,8 +76,12 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    municipality = Organisation.objects.create(code="gemeente", name="Gemeente Test", kind="municipality")
-    housing = Organisation.objects.create(code="woon", name="Woonstichting Test", kind="housing_corporation")
+    municipality = Organisation.objects.create(
+        code="gemeente", name="Gemeente Test", kind="municipality"
+    )
+    housing = Organisation.objects.create(
+        code="woon", name="Woonstichting Test", kind="housing_corporation"
+    )
     population = Source.objects.create(
         code="brp",
         name="BRP",
@@ -96,19 +104,35 @@ def world(db: None) -> World:
         ("tenancy.complaints", tenancy, False),
     ]:
         DataElement.objects.create(
-            code=code, label=code, party_type="person", category="test", source=source, changeable=changeable
+            code=code,
+            label=code,
+            party_type="person",
+            category="test",
+            source=source,
+            changeable=changeable,
         )
     anna = register_party("person", {"bsn": BSN_ANNA})
     bert = register_party("person", {"bsn": BSN_BERT})
     MemoryConnector.records = {
         "brp": {
-            ("bsn", BSN_ANNA): {"person.name": "Anna de Boer", "person.address": "Grotestraat 1", "person.email": "anna@example.nl"},
+            ("bsn", BSN_ANNA): {
+                "person.name": "Anna de Boer",
+                "person.address": "Grotestraat 1",
+                "person.email": "anna@example.nl",
+            },
             ("bsn", BSN_BERT): {"person.name": "Bert Smit", "person.address": "Kerkstraat 2"},
         },
-        "huur": {("bsn", BSN_ANNA): {"tenancy.contract": {"adres": "Grotestraat 1"}, "tenancy.complaints": []}},
+        "huur": {
+            ("bsn", BSN_ANNA): {
+                "tenancy.contract": {"adres": "Grotestraat 1"},
+                "tenancy.complaints": [],
+            }
+        },
     }
     partial = World(municipality, housing, population, tenancy, None, None, anna, bert)  # type: ignore[arg-type]
     partial.activity = partial.activity_version("kcc", choice_rule=ChoiceRule.NONE)
-    partial.grant = partial.grant_for(partial.activity, ["person.name", "person.address", "tenancy.contract"])
+    partial.grant = partial.grant_for(
+        partial.activity, ["person.name", "person.address", "tenancy.contract"]
+    )
     partial.grant_for(partial.activity, ["person.email"], may_change=True)
     return partial

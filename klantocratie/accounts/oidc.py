@@ -37,7 +37,9 @@ class MembershipOIDCBackend(OIDCAuthenticationBackend):
             organisation, _, role = str(entry).partition(":")
             if role in Role.values:
                 wanted.add((organisation, role))
-        organisations = {o.code: o for o in Organisation.objects.filter(code__in=[w[0] for w in wanted])}
+        organisations = {
+            o.code: o for o in Organisation.objects.filter(code__in=[w[0] for w in wanted])
+        }
         Membership.objects.filter(user=user).exclude(
             pk__in=[
                 m.pk
@@ -47,4 +49,6 @@ class MembershipOIDCBackend(OIDCAuthenticationBackend):
         ).delete()
         for code, role in wanted:
             if code in organisations:
-                Membership.objects.get_or_create(user=user, organisation=organisations[code], role=role)
+                Membership.objects.get_or_create(
+                    user=user, organisation=organisations[code], role=role
+                )

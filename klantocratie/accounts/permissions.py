@@ -25,7 +25,9 @@ def membership_of(request: HttpRequest | Request) -> Membership | None:
     )
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: log in first, then hold one of ``roles`` in the active membership."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,7 +56,12 @@ class HasActiveMembership(BasePermission):
     def has_permission(self, request: Request, view: "APIView") -> bool:
         membership = membership_of(request)
         allowed: Iterable[str] = getattr(view, "allowed_roles", ())
-        return bool(request.user and request.user.is_authenticated and membership and membership.role in allowed)
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and membership
+            and membership.role in allowed
+        )
 
 
 def access_context(request: HttpRequest | Request, activity: str | None = None) -> AccessContext:

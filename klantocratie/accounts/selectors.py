@@ -10,7 +10,7 @@ def active_memberships(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membe
         return Membership.objects.none()
     today = timezone.localdate()
     return (
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user_id=user.pk)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("organisation")

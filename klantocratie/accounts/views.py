@@ -41,10 +41,14 @@ def demo_login(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_POST
 def switch_membership(request: HttpRequest) -> HttpResponse:
-    membership = active_memberships(request.user).filter(pk=request.POST.get("membership")).first()
+    chosen = request.POST.get("membership", "")
+    membership = active_memberships(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
     if membership is None:
         messages.error(request, "Deze rol hoort niet bij uw account.")
     else:
         request.session[SESSION_KEY] = membership.pk
-        messages.success(request, f"U werkt nu als {membership.get_role_display()} bij {membership.organisation}.")
+        messages.success(
+            request,
+            f"U werkt nu als {membership.get_role_display()} bij {membership.organisation}.",
+        )
     return redirect("home")

@@ -12,16 +12,19 @@ from klantocratie.privacy.errors import AccessDenied, GateError, LogWriteFailed
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, GateError):
-        code = status.HTTP_400_BAD_REQUEST
+        code: int = status.HTTP_400_BAD_REQUEST
         if isinstance(exc, AccessDenied):
             code = status.HTTP_403_FORBIDDEN
         elif isinstance(exc, LogWriteFailed):
             code = status.HTTP_503_SERVICE_UNAVAILABLE
         return Response(
-            {"code": exc.code, "detail": exc.message, "fields": {exc.field: [exc.message]}}, status=code
+            {"code": exc.code, "detail": exc.message, "fields": {exc.field: [exc.message]}},
+            status=code,
         )
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(
             {"code": "invalid", "detail": "Ongeldige invoer.", "fields": fields},
             status=status.HTTP_400_BAD_REQUEST,

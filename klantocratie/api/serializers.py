@@ -23,11 +23,13 @@ class ClientLookupSerializer(serializers.Serializer):
         return attrs
 
 
+# Declared fields named "label" and "source" shadow attributes of DRF's Field in the
+# type stubs only; DRF's metaclass turns them into output keys as intended.
 class ElementValueSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.JSONField(allow_null=True)
-    source = serializers.CharField(source="source_code")
+    source = serializers.CharField(source="source_code")  # type: ignore[assignment]
     source_name = serializers.CharField()
     organisation = serializers.CharField(source="organisation_name")
     retrieved_at = serializers.DateTimeField()
@@ -45,7 +47,7 @@ class SourceStatusSerializer(serializers.Serializer):
 
 
 class SectionSerializer(serializers.Serializer):
-    source = SourceStatusSerializer(source="status")
+    source = SourceStatusSerializer(source="status")  # type: ignore[assignment]
     values = ElementValueSerializer(many=True)
     missing = serializers.ListField(child=serializers.CharField())
 
@@ -75,12 +77,21 @@ class ChangeResultSerializer(serializers.Serializer):
 
 
 class DataElementSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(source="source.code")
+    source = serializers.CharField(source="source.code")  # type: ignore[assignment]
     organisation = serializers.CharField(source="source.organisation.code")
 
     class Meta:
         model = DataElement
-        fields = ["code", "label", "description", "party_type", "category", "changeable", "source", "organisation"]
+        fields = [
+            "code",
+            "label",
+            "description",
+            "party_type",
+            "category",
+            "changeable",
+            "source",
+            "organisation",
+        ]
 
 
 class ProcessingActivitySerializer(serializers.ModelSerializer):
@@ -90,8 +101,19 @@ class ProcessingActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcessingActivity
         fields = [
-            "id", "code", "version", "name", "purpose", "controller", "gdpr_basis", "legal_article",
-            "data_categories", "retention", "choice_rule", "valid_from", "valid_to",
+            "id",
+            "code",
+            "version",
+            "name",
+            "purpose",
+            "controller",
+            "gdpr_basis",
+            "legal_article",
+            "data_categories",
+            "retention",
+            "choice_rule",
+            "valid_from",
+            "valid_to",
         ]
 
 

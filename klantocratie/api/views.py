@@ -34,7 +34,9 @@ class ClientViewLookupView(APIView):
 
     allowed_roles = CLIENT_VIEW_ROLES
 
-    @extend_schema(request=serializers.ClientLookupSerializer, responses=serializers.ClientViewSerializer)
+    @extend_schema(
+        request=serializers.ClientLookupSerializer, responses=serializers.ClientViewSerializer
+    )
     def post(self, request: Request) -> Response:
         lookup = serializers.ClientLookupSerializer(data=request.data)
         lookup.is_valid(raise_exception=True)
@@ -56,7 +58,9 @@ class PartyClientView(APIView):
     )
     def get(self, request: Request, party_uuid: str) -> Response:
         party = _party_or_404(get_party(party_uuid))
-        view = build_client_view(access_context(request, request.query_params.get("activity")), party)
+        view = build_client_view(
+            access_context(request, request.query_params.get("activity")), party
+        )
         return Response(serializers.ClientViewSerializer(view).data)
 
 
@@ -65,13 +69,18 @@ class PartyChangeView(APIView):
 
     allowed_roles = CLIENT_VIEW_ROLES | {Role.RESIDENT}
 
-    @extend_schema(request=serializers.ChangeRequestSerializer, responses={202: serializers.ChangeResultSerializer})
+    @extend_schema(
+        request=serializers.ChangeRequestSerializer,
+        responses={202: serializers.ChangeResultSerializer},
+    )
     def post(self, request: Request, party_uuid: str) -> Response:
         party = _party_or_404(get_party(party_uuid))
         body = serializers.ChangeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data: dict[str, Any] = body.validated_data
-        result = gate.change(access_context(request, data.get("activity")), party, data["element"], data["value"])
+        result = gate.change(
+            access_context(request, data.get("activity")), party, data["element"], data["value"]
+        )
         status_code = {"delivered": 200, "pending": 202, "rejected": 422}[result.status]
         return Response(serializers.ChangeResultSerializer(result).data, status=status_code)
 

@@ -10,7 +10,9 @@ class ClientSearchForm(forms.Form):
     query = forms.CharField(
         label="BSN of KvK-nummer",
         max_length=20,
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}
+        ),
     )
 
     def clean_query(self) -> tuple[str, str]:

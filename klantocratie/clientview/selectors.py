@@ -36,6 +36,20 @@ class ClientView:
         return {v.code: v for s in self.sections for v in s.values}
 
     @property
+    def display_name(self) -> str:
+        """The client's name as the sources give it, for headings."""
+        for code, key in (
+            ("person.name", "volledige_naam"),
+            ("business.registration", "handelsnaam"),
+        ):
+            element = self.values.get(code)
+            if element is None or not element.value:
+                continue
+            value = element.value
+            return str(value.get(key, "")) if isinstance(value, dict) else str(value)
+        return ""
+
+    @property
     def degraded(self) -> bool:
         return any(not s.status.available for s in self.sections)
 

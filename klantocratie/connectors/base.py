@@ -36,11 +36,11 @@ class Health:
     checked_at: datetime = field(default_factory=timezone.now)
 
 
-class SourceUnavailable(Exception):  # noqa: N818  (a state, not a programming error)
+class SourceUnavailable(Exception):
     """The source could not be reached in time; the caller shows it as unavailable."""
 
 
-class ChangeRejected(Exception):  # noqa: N818
+class ChangeRejected(Exception):
     """The source refused the change (e.g. an invalid value). Retrying will not help."""
 
 
@@ -130,11 +130,13 @@ def connector_keys() -> list[str]:
 def connector_class(key: str) -> type[Connector]:
     extra: dict[str, str] = getattr(settings, "KLANTOCRATIE_EXTRA_CONNECTORS", {})
     if key in extra:
-        return import_string(extra[key])  # type: ignore[no-any-return]
+        return import_string(extra[key])
     try:
         return _CONNECTOR_CLASSES[key]
     except KeyError:
-        raise LookupError(f"Onbekende connector {key!r}; bekend: {', '.join(connector_keys())}") from None
+        raise LookupError(
+            f"Onbekende connector {key!r}; bekend: {', '.join(connector_keys())}"
+        ) from None
 
 
 def connector_for(source: Source) -> Connector:

@@ -22,7 +22,9 @@ class SourceChange(models.Model):
     identifier_type = models.CharField(max_length=32)
     identifier_value = models.CharField(max_length=32)
     value = models.JSONField(null=True)
-    status = models.CharField(max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    status = models.CharField(
+        max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)

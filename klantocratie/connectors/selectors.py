@@ -35,6 +35,8 @@ def source_health() -> list[SourceHealth]:
                 logger.warning("Health check of %s failed: %s", source.code, error)
                 ok, detail = False, str(error) or error.__class__.__name__
         report.append(
-            SourceHealth(source.code, source.name, source.organisation.name, ok, detail, timezone.now())
+            SourceHealth(
+                source.code, source.name, source.organisation.name, ok, detail, timezone.now()
+            )
         )
     return report

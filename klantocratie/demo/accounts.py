@@ -17,7 +17,9 @@ from klantocratie.registry.models import Organisation
 @transaction.atomic
 def create_demo_accounts(pack_dir: Path, resident_bsn: str) -> int:
     """Create or refresh the demo users; the resident is linked to ``resident_bsn``."""
-    entries = yaml.safe_load((pack_dir / "demo-accounts.yaml").read_text(encoding="utf-8"))["accounts"]
+    entries = yaml.safe_load((pack_dir / "demo-accounts.yaml").read_text(encoding="utf-8"))[
+        "accounts"
+    ]
     resident = find_party("bsn", resident_bsn)
     user_model = get_user_model()
     for entry in entries:

@@ -5,7 +5,9 @@ from django.utils import timezone
 from .models import Event
 
 
-def emit(type: str, *, source: str, subject: str = "", data: dict[str, Any], trace_id: str = "") -> Event:  # noqa: A002  (CloudEvents attribute name)
+def emit(
+    type: str, *, source: str, subject: str = "", data: dict[str, Any], trace_id: str = ""
+) -> Event:
     """Record an event in the outbox; call inside the transaction of the change."""
     return Event.objects.create(
         type=type, source=source, subject=subject, time=timezone.now(), data=data, trace_id=trace_id

@@ -49,7 +49,9 @@ class Party(models.Model):
 
     def primary_identifier(self) -> "PartyIdentifier":
         """The identifier sources key their records on: BSN for persons, KvK otherwise."""
-        preferred = IdentifierType.BSN if self.party_type == PartyType.PERSON else IdentifierType.KVK
+        preferred = (
+            IdentifierType.BSN if self.party_type == PartyType.PERSON else IdentifierType.KVK
+        )
         identifiers = list(self.identifiers.all())
         for identifier in identifiers:
             if identifier.identifier_type == preferred:

@@ -5,7 +5,13 @@ from django.db import transaction
 
 from klantocratie.registry.models import PartyType
 
-from .models import IDENTIFIER_PARTY_TYPES, IDENTIFIER_VALIDATORS, IdentifierType, Party, PartyIdentifier
+from .models import (
+    IDENTIFIER_PARTY_TYPES,
+    IDENTIFIER_VALIDATORS,
+    IdentifierType,
+    Party,
+    PartyIdentifier,
+)
 
 
 def validate_identifier(identifier_type: str, value: str) -> None:

@@ -8,21 +8,46 @@ from .models import AuditEntry, Grant, PrivacyChoice, ProcessingActivity, Proces
 
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(admin.ModelAdmin):
-    list_display = ["code", "version", "name", "controller", "gdpr_basis", "choice_rule", "valid_from", "valid_to"]
+    list_display = [
+        "code",
+        "version",
+        "name",
+        "controller",
+        "gdpr_basis",
+        "choice_rule",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["controller", "gdpr_basis", "choice_rule"]
     search_fields = ["code", "name", "purpose", "legal_article"]
 
 
 @admin.register(Grant)
 class GrantAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "role", "activity", "may_change", "subject_scope", "valid_from", "valid_to"]
+    list_display = [
+        "organisation",
+        "role",
+        "activity",
+        "may_change",
+        "subject_scope",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["organisation", "role", "activity", "may_change"]
     filter_horizontal = ["elements"]
 
 
 @admin.register(PrivacyChoice)
 class PrivacyChoiceAdmin(admin.ModelAdmin):
-    list_display = ["party", "purpose", "kind", "status", "decided_at", "expires_at", "collected_via"]
+    list_display = [
+        "party",
+        "purpose",
+        "kind",
+        "status",
+        "decided_at",
+        "expires_at",
+        "collected_via",
+    ]
     list_filter = ["purpose", "kind", "status", "collected_via"]
 
 
@@ -41,13 +66,28 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ProcessingLogRecord)
 class ProcessingLogRecordAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "start_time", "operation", "processing_activity_id", "data_subject_type", "status"]
+    list_display = [
+        "sequence",
+        "start_time",
+        "operation",
+        "processing_activity_id",
+        "data_subject_type",
+        "status",
+    ]
     list_filter = ["operation", "processing_activity_id", "status"]
     search_fields = ["trace_id", "data_subject_id"]
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "role", "organisation", "operation", "processing_activity_id", "outcome"]
+    list_display = [
+        "at",
+        "actor",
+        "role",
+        "organisation",
+        "operation",
+        "processing_activity_id",
+        "outcome",
+    ]
     list_filter = ["outcome", "role", "organisation", "operation"]
     search_fields = ["actor", "trace_id", "data_subject_id"]

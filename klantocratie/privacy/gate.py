@@ -33,7 +33,14 @@ from klantocratie.parties.models import Party
 from klantocratie.registry.models import DataElement, Source
 
 from . import log, tracing
-from .errors import AccessDenied, ActivityNotValid, ChoiceDenies, LogWriteFailed, UnknownActivity, UnknownElement
+from .errors import (
+    AccessDenied,
+    ActivityNotValid,
+    ChoiceDenies,
+    LogWriteFailed,
+    UnknownActivity,
+    UnknownElement,
+)
 from .models import (
     AuditEntry,
     AuditOutcome,
@@ -104,7 +111,9 @@ def resolve_activity(code: str, on: date | None = None) -> ProcessingActivity:
     """The version of an activity valid on a date, or a clear error."""
     on = on or timezone.localdate()
     versions = list(
-        ProcessingActivity.objects.filter(code=code).select_related("controller").order_by("-version")
+        ProcessingActivity.objects.filter(code=code)
+        .select_related("controller")
+        .order_by("-version")
     )
     if not versions:
         raise UnknownActivity(f"Onbekende verwerking {code!r}.")
@@ -113,9 +122,7 @@ def resolve_activity(code: str, on: date | None = None) -> ProcessingActivity:
             return activity
     latest = versions[0]
     if latest.valid_from > on:
-        raise ActivityNotValid(
-            f"Verwerking {code!r} geldt pas vanaf {latest.valid_from:%d-%m-%Y}."
-        )
+        raise ActivityNotValid(f"Verwerking {code!r} geldt pas vanaf {latest.valid_from:%d-%m-%Y}.")
     raise ActivityNotValid(
         f"Verwerking {code!r} is niet meer geldig (tot {latest.valid_to:%d-%m-%Y})."
     )
@@ -125,7 +132,9 @@ def _valid_on(on: date) -> Q:
     return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
-def _grants(ctx: AccessContext, activity: ProcessingActivity, party: Party, on: date) -> list[Grant]:
+def _grants(
+    ctx: AccessContext, activity: ProcessingActivity, party: Party, on: date
+) -> list[Grant]:
     grants = Grant.objects.filter(
         organisation__code=ctx.organisation, role=ctx.role, activity=activity
     )
@@ -177,7 +186,12 @@ def _check_choice(activity: ProcessingActivity, party: Party, now: datetime) -> 
 
 
 def permitted_elements(
-    ctx: AccessContext, activity: ProcessingActivity, party: Party, on: date, *, change: bool = False
+    ctx: AccessContext,
+    activity: ProcessingActivity,
+    party: Party,
+    on: date,
+    *,
+    change: bool = False,
 ) -> dict[str, tuple[DataElement, Grant]]:
     """Elements the context may view (or change) for this party, with the grant that allows it."""
     grants = _grants(ctx, activity, party, on)
@@ -304,7 +318,11 @@ def _subject(party: Party) -> tuple[str, str]:
 
 
 def read(
-    ctx: AccessContext, party: Party, elements: Sequence[str] | None = None, *, operation: str = "read"
+    ctx: AccessContext,
+    party: Party,
+    elements: Sequence[str] | None = None,
+    *,
+    operation: str = "read",
 ) -> ReadResult:
     """Read the permitted elements of one party (all permitted ones when none are named)."""
     started_at = timezone.now()
@@ -317,13 +335,31 @@ def read(
         allowed = permitted_elements(ctx, activity, party, timezone.localdate())
         _check_choice(activity, party, started_at)
     except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
-        _audit(ctx, span, ctx.activity, operation, subject_id, elements or [], AuditOutcome.DENIED, error.message)
+        _audit(
+            ctx,
+            span,
+            ctx.activity,
+            operation,
+            subject_id,
+            elements or [],
+            AuditOutcome.DENIED,
+            error.message,
+        )
         raise
     if elements is not None:
         refused = sorted(set(elements) - set(allowed))
         if refused and len(refused) == len(set(elements)):
             reason = f"Geen autorisatie voor: {', '.join(refused)}."
-            _audit(ctx, span, activity.identifier, operation, subject_id, elements, AuditOutcome.DENIED, reason)
+            _audit(
+                ctx,
+                span,
+                activity.identifier,
+                operation,
+                subject_id,
+                elements,
+                AuditOutcome.DENIED,
+                reason,
+            )
             raise AccessDenied(reason, field="elements")
         allowed = {code: allowed[code] for code in elements if code in allowed}
 
@@ -349,7 +385,9 @@ def read(
             _audit(ctx, span, activity.identifier, operation, subject_id, values.keys(), outcome)
     except DatabaseError as error:
         logger.exception("Processing log write failed; read of %s withheld", subject_type)
-        raise LogWriteFailed("Het verwerkingslogboek kon niet worden bijgewerkt; er zijn geen gegevens getoond.") from error
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; er zijn geen gegevens getoond."
+        ) from error
     return ReadResult(
         party=party,
         activity=activity,
@@ -393,7 +431,16 @@ def change(ctx: AccessContext, party: Party, element: str, value: Any) -> Change
             raise AccessDenied(f"Geen autorisatie om {element} te wijzigen.", field="element")
         _check_choice(activity, party, started_at)
     except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
-        _audit(ctx, span, ctx.activity, "change", subject_id, [element], AuditOutcome.DENIED, error.message)
+        _audit(
+            ctx,
+            span,
+            ctx.activity,
+            "change",
+            subject_id,
+            [element],
+            AuditOutcome.DENIED,
+            error.message,
+        )
         raise
     data_element = allowed[element][0]
     ref = _party_ref(party)
@@ -426,10 +473,20 @@ def change(ctx: AccessContext, party: Party, element: str, value: Any) -> Change
                     )
                 ]
             )
-            _audit(ctx, span, activity.identifier, "change", subject_id, [element], AuditOutcome.ALLOWED)
+            _audit(
+                ctx,
+                span,
+                activity.identifier,
+                "change",
+                subject_id,
+                [element],
+                AuditOutcome.ALLOWED,
+            )
     except DatabaseError as error:
         logger.exception("Processing log write failed; change of %s not queued", element)
-        raise LogWriteFailed("Het verwerkingslogboek kon niet worden bijgewerkt; er is niets gewijzigd.") from error
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; er is niets gewijzigd."
+        ) from error
 
     delivered = deliver(queued)
     messages = {

@@ -165,7 +165,9 @@ def verify(
             missing = _span(expected_sequence, sequence - 1)
             result.problems.append(f"{missing} removed (sequence jumps to {sequence})")
         if compute_hash(row[:-1]) != stored_hash:
-            result.problems.append(f"record {sequence} changed (its hash does not match its content)")
+            result.problems.append(
+                f"record {sequence} changed (its hash does not match its content)"
+            )
         elif stored_previous != previous_hash and not gap:
             result.problems.append(
                 f"record {sequence} inserted or replaced (it does not link to record {sequence - 1})"

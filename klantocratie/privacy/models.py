@@ -219,7 +219,7 @@ class ProcessingLogRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("The processing log is append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The processing log is append-only.")
@@ -235,6 +235,9 @@ class LogChainHead(models.Model):
     singleton = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.last_sequence}:{self.last_hash}"
 
 
 class AuditOutcome(models.TextChoices):

@@ -56,9 +56,7 @@ class Source(models.Model):
 
     code = models.SlugField(max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(max_length=200)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sources"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sources")
     connector = models.CharField(
         max_length=64,
         help_text="Connector key, e.g. 'local.population' or 'haalcentraal.brp'.",

@@ -21,9 +21,23 @@ from django.db import transaction
 
 from klantocratie.accounts.roles import Role
 from klantocratie.connectors.base import connector_class
-from klantocratie.privacy.models import ChoiceRule, GdprBasis, Grant, ProcessingActivity, SubjectScope
+from klantocratie.privacy.models import (
+    ChoiceRule,
+    GdprBasis,
+    Grant,
+    ProcessingActivity,
+    SubjectScope,
+)
 
-from .models import DataElement, Organisation, OrganisationKind, PartyType, Source, code_validator, element_code_validator
+from .models import (
+    DataElement,
+    Organisation,
+    OrganisationKind,
+    PartyType,
+    Source,
+    code_validator,
+    element_code_validator,
+)
 
 PACK_FILES = ("organisations", "sources", "elements", "activities", "grants")
 REQUIRED_FILES = ("organisations", "sources", "elements")
@@ -41,7 +55,11 @@ class Problem:
         where = self.file
         if self.entry is not None:
             where += f", entry {self.entry}" + (f" ({self.name})" if self.name else "")
-        return f"{where}: field '{self.field}': {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: field '{self.field}': {self.message}"
+            if self.field
+            else f"{where}: {self.message}"
+        )
 
 
 class PackError(Exception):
@@ -62,14 +80,34 @@ class Pack:
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # file: (required fields, optional fields)
     "organisations": ({"code", "name", "kind"}, {"oin"}),
-    "sources": ({"code", "name", "organisation", "connector"}, {"config", "timeout_seconds", "active"}),
+    "sources": (
+        {"code", "name", "organisation", "connector"},
+        {"config", "timeout_seconds", "active"},
+    ),
     "elements": (
         {"code", "label", "party_type", "category", "source"},
         {"description", "changeable", "special_category", "display_order"},
     ),
     "activities": (
-        {"code", "version", "name", "purpose", "controller", "gdpr_basis", "legal_article", "retention", "valid_from"},
-        {"data_categories", "retention_days", "choice_rule", "choice_purpose", "supplements", "valid_to"},
+        {
+            "code",
+            "version",
+            "name",
+            "purpose",
+            "controller",
+            "gdpr_basis",
+            "legal_article",
+            "retention",
+            "valid_from",
+        },
+        {
+            "data_categories",
+            "retention_days",
+            "choice_rule",
+            "choice_purpose",
+            "supplements",
+            "valid_to",
+        },
     ),
     "grants": (
         {"organisation", "role", "activity", "elements", "valid_from"},
@@ -96,14 +134,26 @@ def read_pack(path: Path | str) -> Pack:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = f" at line {mark.line + 1}" if mark else ""
-            problems.append(Problem(file.name, None, "", "", f"is not valid YAML{line}: {getattr(error, 'problem', error)}"))
+            problems.append(
+                Problem(
+                    file.name,
+                    None,
+                    "",
+                    "",
+                    f"is not valid YAML{line}: {getattr(error, 'problem', error)}",
+                )
+            )
             continue
         except UnicodeDecodeError:
             problems.append(Problem(file.name, None, "", "", "is not UTF-8 text"))
             continue
         entries = content.get(name) if isinstance(content, dict) else None
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            problems.append(Problem(file.name, None, "", name, f"expected a top-level '{name}:' list of entries"))
+            problems.append(
+                Problem(
+                    file.name, None, "", name, f"expected a top-level '{name}:' list of entries"
+                )
+            )
             continue
         pack.data[name] = entries
     if problems:
@@ -126,8 +176,20 @@ class _Checker:
         self.pack = pack
         self.problems: list[Problem] = []
 
-    def problem(self, file: str, index: int | None, entry: dict[str, Any] | None, fieldname: str, message: str) -> None:
-        name = str((entry or {}).get("code") or "/".join(str((entry or {}).get(k, "")) for k in ("organisation", "role", "activity")).strip("/"))
+    def problem(
+        self,
+        file: str,
+        index: int | None,
+        entry: dict[str, Any] | None,
+        fieldname: str,
+        message: str,
+    ) -> None:
+        name = str(
+            (entry or {}).get("code")
+            or "/".join(
+                str((entry or {}).get(k, "")) for k in ("organisation", "role", "activity")
+            ).strip("/")
+        )
         self.problems.append(Problem(f"{file}.yaml", index, name, fieldname, message))
 
     def entries(self, file: str) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -136,16 +198,31 @@ class _Checker:
             for missing in sorted(required - entry.keys()):
                 self.problem(file, index, entry, missing, "is required")
             for unknown in sorted(entry.keys() - required - optional):
-                self.problem(file, index, entry, unknown, f"unknown field (allowed: {', '.join(sorted(required | optional))})")
+                self.problem(
+                    file,
+                    index,
+                    entry,
+                    unknown,
+                    f"unknown field (allowed: {', '.join(sorted(required | optional))})",
+                )
             yield index, entry
 
-    def validate(self, file: str, index: int, entry: dict[str, Any], fieldname: str, check: Callable[[Any], Any]) -> Any:
+    def validate(
+        self,
+        file: str,
+        index: int,
+        entry: dict[str, Any],
+        fieldname: str,
+        check: Callable[[Any], Any],
+    ) -> Any:
         if fieldname not in entry:
             return None
         try:
             return check(entry[fieldname])
         except (ValidationError, ValueError, TypeError, LookupError) as error:
-            message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            message = (
+                "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            )
             self.problem(file, index, entry, fieldname, message)
             return None
 
@@ -159,10 +236,14 @@ class _Checker:
         provided: dict[str, frozenset[str]] = {}
         for index, entry in self.entries("sources"):
             self.validate("sources", index, entry, "code", code_validator)
-            self.validate("sources", index, entry, "organisation", _member(organisations, "organisation"))
+            self.validate(
+                "sources", index, entry, "organisation", _member(organisations, "organisation")
+            )
             cls = self.validate("sources", index, entry, "connector", connector_class)
             if cls is not None and "code" in entry:
-                provided[entry["code"]] = cls(Source(code=entry["code"], config=entry.get("config") or {})).provides()
+                provided[entry["code"]] = cls(
+                    Source(code=entry["code"], config=entry.get("config") or {})
+                ).provides()
 
         elements: dict[str, str] = {}
         for index, entry in self.entries("elements"):
@@ -172,19 +253,30 @@ class _Checker:
             source = self.validate("elements", index, entry, "source", _member(sources, "source"))
             if code in elements:
                 self.problem(
-                    "elements", index, entry, "source",
+                    "elements",
+                    index,
+                    entry,
+                    "source",
                     f"element declared twice: already sourced from '{elements[code]}'; an element has exactly one authoritative source",
                 )
                 continue
             if code and source:
                 elements[code] = source
                 if source in provided and code not in provided[source]:
-                    self.problem("elements", index, entry, "source", f"the connector of source '{source}' does not provide {code}")
+                    self.problem(
+                        "elements",
+                        index,
+                        entry,
+                        "source",
+                        f"the connector of source '{source}' does not provide {code}",
+                    )
 
         activity_versions: dict[str, set[int]] = {}
         for index, entry in self.entries("activities"):
             self.validate("activities", index, entry, "code", code_validator)
-            self.validate("activities", index, entry, "controller", _member(organisations, "organisation"))
+            self.validate(
+                "activities", index, entry, "controller", _member(organisations, "organisation")
+            )
             self.validate("activities", index, entry, "gdpr_basis", _choice(GdprBasis.values))
             self.validate("activities", index, entry, "choice_rule", _choice(ChoiceRule.values))
             version = self.validate("activities", index, entry, "version", _positive_int)
@@ -192,34 +284,73 @@ class _Checker:
             end = self.validate("activities", index, entry, "valid_to", _date)
             if start and end and end < start:
                 self.problem("activities", index, entry, "valid_to", "lies before valid_from")
-            if entry.get("choice_rule") == ChoiceRule.OPT_IN and entry.get("gdpr_basis") != GdprBasis.CONSENT:
-                self.problem("activities", index, entry, "gdpr_basis", "an opt_in activity rests on consent (6.1.a)")
+            if (
+                entry.get("choice_rule") == ChoiceRule.OPT_IN
+                and entry.get("gdpr_basis") != GdprBasis.CONSENT
+            ):
+                self.problem(
+                    "activities",
+                    index,
+                    entry,
+                    "gdpr_basis",
+                    "an opt_in activity rests on consent (6.1.a)",
+                )
             if version is not None and entry.get("code"):
                 seen = activity_versions.setdefault(entry["code"], set())
                 if version in seen:
-                    self.problem("activities", index, entry, "version", f"version {version} of {entry['code']} is declared twice")
+                    self.problem(
+                        "activities",
+                        index,
+                        entry,
+                        "version",
+                        f"version {version} of {entry['code']} is declared twice",
+                    )
                 seen.add(version)
         for index, entry in enumerate(self.pack.data.get("activities", []), start=1):
             target = entry.get("supplements")
             if target and target not in activity_versions:
-                self.problem("activities", index, entry, "supplements", f"unknown processing activity '{target}'")
+                self.problem(
+                    "activities",
+                    index,
+                    entry,
+                    "supplements",
+                    f"unknown processing activity '{target}'",
+                )
 
         for index, entry in self.entries("grants"):
-            self.validate("grants", index, entry, "organisation", _member(organisations, "organisation"))
+            self.validate(
+                "grants", index, entry, "organisation", _member(organisations, "organisation")
+            )
             self.validate("grants", index, entry, "role", _choice(Role.values))
             self.validate("grants", index, entry, "subject_scope", _choice(SubjectScope.values))
-            activity = self.validate("grants", index, entry, "activity", _member(set(activity_versions), "processing activity"))
+            activity = self.validate(
+                "grants",
+                index,
+                entry,
+                "activity",
+                _member(set(activity_versions), "processing activity"),
+            )
             if activity and "versions" in entry:
                 unknown = set(entry["versions"] or []) - activity_versions[activity]
                 if unknown:
-                    self.problem("grants", index, entry, "versions", f"{activity} has no version {', '.join(map(str, sorted(unknown)))}")
+                    self.problem(
+                        "grants",
+                        index,
+                        entry,
+                        "versions",
+                        f"{activity} has no version {', '.join(map(str, sorted(unknown)))}",
+                    )
             patterns = entry.get("elements")
             if "elements" in entry and (not isinstance(patterns, list) or not patterns):
-                self.problem("grants", index, entry, "elements", "expected a non-empty list of element codes")
+                self.problem(
+                    "grants", index, entry, "elements", "expected a non-empty list of element codes"
+                )
             elif isinstance(patterns, list):
                 for pattern in patterns:
                     if not fnmatch.filter(elements, str(pattern)):
-                        self.problem("grants", index, entry, "elements", f"unknown element '{pattern}'")
+                        self.problem(
+                            "grants", index, entry, "elements", f"unknown element '{pattern}'"
+                        )
             start = self.validate("grants", index, entry, "valid_from", _date)
             end = self.validate("grants", index, entry, "valid_to", _date)
             if start and end and end < start:
@@ -293,7 +424,8 @@ def load_pack(path: Path | str) -> LoadSummary:
     organisations = {}
     for entry in data["organisations"]:
         organisations[entry["code"]], _ = Organisation.objects.update_or_create(
-            code=entry["code"], defaults={"name": entry["name"], "kind": entry["kind"], "oin": entry.get("oin", "")}
+            code=entry["code"],
+            defaults={"name": entry["name"], "kind": entry["kind"], "oin": entry.get("oin", "")},
         )
     sources = {}
     for entry in data["sources"]:
@@ -360,7 +492,11 @@ def load_pack(path: Path | str) -> LoadSummary:
                 subject_scope=entry.get("subject_scope", SubjectScope.ANY),
                 defaults={"valid_to": _date(entry.get("valid_to")), "note": entry.get("note", "")},
             )
-            codes = {code for pattern in entry["elements"] for code in fnmatch.filter(elements, str(pattern))}
+            codes = {
+                code
+                for pattern in entry["elements"]
+                for code in fnmatch.filter(elements, str(pattern))
+            }
             grant.elements.set([elements[c] for c in sorted(codes)])
             grant_count += 1
     summary.counts = {
@@ -384,10 +520,14 @@ def check_loaded() -> list[str]:
             continue
         for element in source.elements.all():
             if element.code not in provided:
-                problems.append(f"element {element.code}: its source {source.code} ({source.connector}) does not provide it")
+                problems.append(
+                    f"element {element.code}: its source {source.code} ({source.connector}) does not provide it"
+                )
     for element in DataElement.objects.filter(grants__isnull=True).order_by("code"):
         problems.append(f"element {element.code}: no grant allows anyone to see it")
     for activity in ProcessingActivity.objects.exclude(supplements=""):
         if not ProcessingActivity.objects.filter(code=activity.supplements).exists():
-            problems.append(f"activity {activity.identifier}: supplements unknown activity {activity.supplements}")
+            problems.append(
+                f"activity {activity.identifier}: supplements unknown activity {activity.supplements}"
+            )
     return problems

@@ -1,4 +1,5 @@
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -50,22 +51,28 @@ def test_intact_chain_verifies(chain: list[ProcessingLogRecord]) -> None:
 def test_records_link_to_their_predecessor(chain: list[ProcessingLogRecord]) -> None:
     records = list(ProcessingLogRecord.objects.order_by("sequence"))
     assert records[0].previous_hash == log.GENESIS_HASH
-    for earlier, later in zip(records, records[1:], strict=False):
+    for earlier, later in pairwise(records):
         assert later.previous_hash == earlier.record_hash
 
 
 def test_changed_record_is_named(chain: list[ProcessingLogRecord]) -> None:
     with append_only_lifted():
-        execute(f"UPDATE {TABLE} SET processing_activity_id = %s WHERE sequence = 3", ["marketing@1"])
+        execute(
+            f"UPDATE {TABLE} SET processing_activity_id = %s WHERE sequence = 3", ["marketing@1"]
+        )
     assert _problems() == ["record 3 changed (its hash does not match its content)"]
 
 
-def test_changed_record_with_recomputed_hash_breaks_the_next_link(chain: list[ProcessingLogRecord]) -> None:
+def test_changed_record_with_recomputed_hash_breaks_the_next_link(
+    chain: list[ProcessingLogRecord],
+) -> None:
     record = ProcessingLogRecord.objects.get(sequence=3)
     record.status = "ERROR"
     forged = log.compute_hash([getattr(record, f) for f in log._HASHED_FIELDS])
     with append_only_lifted():
-        execute(f"UPDATE {TABLE} SET status = 'ERROR', record_hash = %s WHERE sequence = 3", [forged])
+        execute(
+            f"UPDATE {TABLE} SET status = 'ERROR', record_hash = %s WHERE sequence = 3", [forged]
+        )
     assert _problems() == ["record 4 inserted or replaced (it does not link to record 3)"]
 
 
@@ -87,7 +94,15 @@ def test_inserted_record_is_named(chain: list[ProcessingLogRecord]) -> None:
         f"INSERT INTO {TABLE} (sequence, trace_id, span_id, parent_span_id, operation, processing_activity_id,"
         " data_subject_id, data_subject_type, start_time, end_time, status, previous_hash, record_hash)"
         " VALUES (8, %s, %s, '', 'read', 'kcc@1', %s, 'bsn', %s, %s, 'OK', %s, %s)",
-        [fake.trace_id, fake.span_id, fake.data_subject_id, fake.start_time, fake.end_time, "f" * 64, "e" * 64],
+        [
+            fake.trace_id,
+            fake.span_id,
+            fake.data_subject_id,
+            fake.start_time,
+            fake.end_time,
+            "f" * 64,
+            "e" * 64,
+        ],
     )
     problems = _problems()
     assert "record 8 changed (its hash does not match its content)" in problems
@@ -96,7 +111,10 @@ def test_inserted_record_is_named(chain: list[ProcessingLogRecord]) -> None:
 
 def test_replaced_record_is_named(chain: list[ProcessingLogRecord]) -> None:
     with append_only_lifted():
-        execute(f"UPDATE {TABLE} SET previous_hash = %s, record_hash = %s WHERE sequence = 2", ["a" * 64, "b" * 64])
+        execute(
+            f"UPDATE {TABLE} SET previous_hash = %s, record_hash = %s WHERE sequence = 2",
+            ["a" * 64, "b" * 64],
+        )
     problems = _problems()
     assert "record 2 changed (its hash does not match its content)" in problems
     assert "record 3 inserted or replaced (it does not link to record 2)" in problems
@@ -120,10 +138,14 @@ def test_database_refuses_update(chain: list[ProcessingLogRecord]) -> None:
 def test_external_anchor_catches_a_rewritten_tail(chain: list[ProcessingLogRecord]) -> None:
     anchor = (7, chain[-1].record_hash)
     assert log.verify(expected_head=anchor).intact
-    assert log.verify(expected_head=(7, "0" * 64)).problems == ["record 7 differs from the external anchor"]
+    assert log.verify(expected_head=(7, "0" * 64)).problems == [
+        "record 7 differs from the external anchor"
+    ]
 
 
-def test_verify_log_command(chain: list[ProcessingLogRecord], capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_log_command(
+    chain: list[ProcessingLogRecord], capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("verify_log")
     assert "Log intact: 7 records verified." in capsys.readouterr().out
     with append_only_lifted():

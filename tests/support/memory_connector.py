@@ -31,7 +31,9 @@ class MemoryConnector(Connector):
         self.calls.append((self.source.code, tuple(elements)))
         if self.source.code in self.down:
             raise SourceUnavailable("Testbron is uit.")
-        stored = self.records.get(self.source.code, {}).get((party.identifier_type, party.value), {})
+        stored = self.records.get(self.source.code, {}).get(
+            (party.identifier_type, party.value), {}
+        )
         return {code: stored.get(code) for code in elements}
 
     def change(self, party: PartyRef, element: str, value: Any) -> None:

@@ -9,11 +9,6 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 
-@register.filter
-def get_item(mapping: dict[str, Any], key: str) -> Any:
-    return mapping.get(key)
-
-
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
@@ -33,17 +28,32 @@ def render_value(value: Any) -> SafeString:
     if value is None or value == [] or value == {}:
         return format_html('<span class="empty">Geen gegevens</span>')
     if isinstance(value, dict):
-        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((_label(k), _scalar(v)) for k, v in value.items()))
+        rows = format_html_join(
+            "", "<dt>{}</dt><dd>{}</dd>", ((_label(k), _scalar(v)) for k, v in value.items())
+        )
         return format_html('<dl class="value-dict">{}</dl>', rows)
     if isinstance(value, list):
         if all(isinstance(item, dict) for item in value):
             columns = list(dict.fromkeys(k for item in value for k in item))
-            head = format_html_join("", "<th scope=\"col\">{}</th>", ((_label(c),) for c in columns))
+            head = format_html_join("", '<th scope="col">{}</th>', ((_label(c),) for c in columns))
             body = format_html_join(
                 "",
                 "<tr>{}</tr>",
-                ((format_html_join("", "<td>{}</td>", ((_scalar(item.get(c)),) for c in columns)),) for item in value),
+                (
+                    (
+                        format_html_join(
+                            "", "<td>{}</td>", ((_scalar(item.get(c)),) for c in columns)
+                        ),
+                    )
+                    for item in value
+                ),
             )
-            return format_html('<table class="value-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_scalar(v),) for v in value)))
+            return format_html(
+                '<table class="value-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                head,
+                body,
+            )
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_scalar(v),) for v in value))
+        )
     return format_html("{}", _scalar(value))

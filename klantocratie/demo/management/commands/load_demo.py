@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Load the demo municipality: the Almelo pack, generated residents and demo accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--persons", type=int, default=1000, help="Generated residents (1,000 to 1,000,000).")
-        parser.add_argument("--seed", type=int, default=20261122, help="Seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--persons", type=int, default=1000, help="Generated residents (1,000 to 1,000,000)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=20261122, help="Seed; the same seed gives the same data."
+        )
         parser.add_argument("--pack", default=str(settings.DEMO_PACK_DIR), help="Pack folder.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,4 +41,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Demo data: {', '.join(f'{n} {k}' for k, n in counts.items())}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."
+            )
+        )

@@ -30,7 +30,10 @@ class Command(BaseCommand):
             anchor = (int(sequence), digest)
         total = ProcessingLogRecord.objects.count()
         with tqdm(
-            total=total, unit="rec", disable=options["no_progress"] or total < 50_000, file=self.stderr
+            total=total,
+            unit="rec",
+            disable=options["no_progress"] or total < 50_000,
+            file=self.stderr,
         ) as bar:
             done = 0
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", help="Pack folder; omit to check the database.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        problems = [str(p) for p in check_pack(options["path"])] if options["path"] else check_loaded()
+        problems = (
+            [str(p) for p in check_pack(options["path"])] if options["path"] else check_loaded()
+        )
         for problem in problems:
             self.stdout.write(problem)
         if problems:

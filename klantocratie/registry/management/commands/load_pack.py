@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Validate a configuration pack (a folder of YAML files) and load it in one transaction."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="Folder with organisations.yaml, sources.yaml, elements.yaml, …")
+        parser.add_argument(
+            "path", help="Folder with organisations.yaml, sources.yaml, elements.yaml, …"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -17,6 +19,8 @@ class Command(BaseCommand):
         except PackError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"Pack not loaded: {len(error.problems)} problem(s); nothing was written.") from None
+            raise CommandError(
+                f"Pack not loaded: {len(error.problems)} problem(s); nothing was written."
+            ) from None
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Pack loaded: {counts}."))

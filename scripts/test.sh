@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install and run the whole test suite. SQLite by default; set
+# KLANTOCRATIE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/klantocratie for PostgreSQL.
+# Browser tests use Debian's chromium (installed here when missing and we are root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian chromium for the browser tests…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "chromium could not be installed; browser tests will be skipped"
+fi
+exec .venv/bin/pytest "$@"
