@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -10,10 +12,14 @@ class ClientSearchForm(forms.Form):
     query = forms.CharField(
         label="BSN of KvK-nummer",
         max_length=20,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, autofocus: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # On the search page the cursor starts in the box; beside a client view it must
+        # not, or the browser scrolls away from the client.
+        self.fields["query"].widget.attrs["autofocus"] = autofocus
 
     def clean_query(self) -> tuple[str, str]:
         value = "".join(self.cleaned_data["query"].split()).replace(".", "")

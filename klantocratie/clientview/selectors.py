@@ -85,9 +85,13 @@ def build_client_view(ctx: gate.AccessContext, party: Party) -> ClientView:
             section = sections[value.source_code]
             if all(v.code != value.code for v in section.values):
                 section.values.append(value)
-    ordered = sorted(sections.values(), key=lambda s: (s.status.organisation_name, s.status.name))
-    for section in ordered:
-        section.values.sort(key=lambda v: v.code)
+    for section in sections.values():
+        section.values.sort(key=lambda v: (v.display_order, v.code))
+    # Sources in the catalogue's display order of their first element: identity first.
+    ordered = sorted(
+        sections.values(),
+        key=lambda s: (s.values[0].display_order if s.values else 1000, s.status.name),
+    )
     return ClientView(
         party=party,
         activity=main.activity,

@@ -34,7 +34,9 @@ def detail(request: HttpRequest, party_uuid: str) -> HttpResponse:
     except GateError as error:
         messages.error(request, error.message)
         return render(request, "clientview/denied.html", {"error": error}, status=403)
-    return render(request, "clientview/detail.html", {"view": view, "form": ClientSearchForm()})
+    return render(
+        request, "clientview/detail.html", {"view": view, "form": ClientSearchForm(autofocus=False)}
+    )
 
 
 @role_required(Role.RESIDENT)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import yaml
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +13,22 @@ from klantocratie.accounts.roles import Role
 from klantocratie.parties.selectors import find_party
 from klantocratie.privacy.models import ChoiceKind, ChoiceStatus, CollectionChannel, PrivacyChoice
 from klantocratie.registry.models import Organisation
+
+# What a privacy officer inspects in the admin: the register, grants, choices, log, audit.
+_PRIVACY_OFFICER_VIEWS = (
+    "view_processingactivity",
+    "view_grant",
+    "view_privacychoice",
+    "view_processinglogrecord",
+    "view_auditentry",
+    "view_dataelement",
+    "view_source",
+    "view_organisation",
+)
+
+
+def _privacy_officer_permissions() -> list[Permission]:
+    return list(Permission.objects.filter(codename__in=_PRIVACY_OFFICER_VIEWS))
 
 
 @transaction.atomic
@@ -36,6 +53,8 @@ def create_demo_accounts(pack_dir: Path, resident_bsn: str) -> int:
         # Demo users log in through the role switcher; a password login stays closed.
         user.set_unusable_password()
         user.save()
+        if entry["role"] == Role.PRIVACY_OFFICER:
+            user.user_permissions.set(_privacy_officer_permissions())
         Membership.objects.update_or_create(
             user=user,
             organisation=Organisation.objects.get(code=entry["organisation"]),

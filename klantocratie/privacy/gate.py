@@ -79,6 +79,7 @@ class ElementValue:
     retrieved_at: datetime
     grant_id: int
     activity_id: str
+    display_order: int = 100
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def _fetch(
                 retrieved_at=retrieved_at,
                 grant_id=allowed[element.code][1].pk,
                 activity_id=activity.identifier,
+                display_order=element.display_order,
             )
     return values, statuses, missing
 

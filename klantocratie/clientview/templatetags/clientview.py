@@ -1,5 +1,7 @@
 """Render source values generically: sources return plain JSON, the view shows it readably."""
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -8,19 +10,43 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Keys whose numbers are euro amounts in the sources' documented shapes.
+_MONEY_KEYS = ("bedrag", "huur", "inkomen")
+
 
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def _scalar(value: Any) -> str:
-    if value is None or value == "":
+def _euro(amount: float) -> str:
+    text = f"{Decimal(str(amount)):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+def _scalar(value: Any, key: str = "") -> str:
+    if value is None or value == "" or value == []:
         return "—"
     if value is True:
         return "ja"
     if value is False:
         return "nee"
+    if isinstance(value, int | float) and any(part in key for part in _MONEY_KEYS):
+        return _euro(value)
+    if isinstance(value, str) and (match := _ISO_DATE.match(value)):
+        year, month, day = match.groups()
+        return f"{day}-{month}-{year}"
+    if isinstance(value, list):
+        return ", ".join(_inline(item) for item in value)
+    if isinstance(value, dict):
+        return _inline(value)
     return str(value)
+
+
+def _inline(item: Any) -> str:
+    if isinstance(item, dict):
+        return " ".join(_scalar(v, k) for k, v in item.items() if v not in (None, ""))
+    return _scalar(item)
 
 
 @register.simple_tag
@@ -29,7 +55,7 @@ def render_value(value: Any) -> SafeString:
         return format_html('<span class="empty">Geen gegevens</span>')
     if isinstance(value, dict):
         rows = format_html_join(
-            "", "<dt>{}</dt><dd>{}</dd>", ((_label(k), _scalar(v)) for k, v in value.items())
+            "", "<dt>{}</dt><dd>{}</dd>", ((_label(k), _scalar(v, k)) for k, v in value.items())
         )
         return format_html('<dl class="value-dict">{}</dl>', rows)
     if isinstance(value, list):
@@ -42,7 +68,7 @@ def render_value(value: Any) -> SafeString:
                 (
                     (
                         format_html_join(
-                            "", "<td>{}</td>", ((_scalar(item.get(c)),) for c in columns)
+                            "", "<td>{}</td>", ((_scalar(item.get(c), c),) for c in columns)
                         ),
                     )
                     for item in value
