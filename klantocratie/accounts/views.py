@@ -42,7 +42,9 @@ def demo_login(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def switch_membership(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("membership", "")
-    membership = active_memberships(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    membership = (
+        active_memberships(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    )
     if membership is None:
         messages.error(request, "Deze rol hoort niet bij uw account.")
     else:

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from klantocratie.connectors.base import PartyRef, SourceUnavailable, connector_for
@@ -138,6 +138,9 @@ def _grants(
 ) -> list[Grant]:
     grants = Grant.objects.filter(
         organisation__code=ctx.organisation, role=ctx.role, activity=activity
+    ).prefetch_related(
+        # One query for all granted elements with their source: no per-element lookups.
+        Prefetch("elements", queryset=DataElement.objects.select_related("source__organisation"))
     )
     valid = [g for g in grants.filter(_valid_on(on)) if _scope_applies(g, ctx, party)]
     if valid:

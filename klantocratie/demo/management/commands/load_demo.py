@@ -22,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--pack", default=str(settings.DEMO_PACK_DIR), help="Pack folder.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not 1 <= options["persons"] <= 5_000_000:
-            raise CommandError("--persons: give a number from 1 to 5,000,000.")
+        if not 4 <= options["persons"] <= 5_000_000:
+            # The smallest demo is the demo resident's family of four.
+            raise CommandError("--persons: give a number from 4 to 5,000,000.")
         pack = Path(options["pack"])
         try:
             summary = load_pack(pack)

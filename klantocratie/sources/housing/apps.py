@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HousingConfig(AppConfig):
+    name = "klantocratie.sources.housing"
+    label = "source_housing"
+
+    def ready(self) -> None:
+        from . import connector  # noqa: F401  (registers the connector)

@@ -1,0 +1,158 @@
+"""Connector of the population register: name, birth, gender, address and household."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import OuterRef, Q, Subquery
+
+from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
+
+from .models import FamilyRelation, Gender, Person, RelationKind, Residence
+
+_GENDER_WORDS = {code: str(label) for code, label in Gender.choices}
+_RELATION_WORDS = {
+    RelationKind.PARTNER: "partner",
+    RelationKind.CHILD: "kind",
+    RelationKind.PARENT: "ouder",
+}
+
+
+def _person(bsn: str, *fields: str) -> dict[str, Any] | None:
+    rows = list(Person.objects.filter(bsn=bsn).values(*fields)[:1])
+    return rows[0] if rows else None
+
+
+def read_name(party: PartyRef) -> dict[str, str] | None:
+    row = _person(party.value, "given_names", "surname_prefix", "surname")
+    if row is None:
+        return None
+    parts = (row["given_names"], row["surname_prefix"], row["surname"])
+    return {
+        "voornamen": row["given_names"],
+        "voorvoegsel": row["surname_prefix"],
+        "geslachtsnaam": row["surname"],
+        "volledige_naam": " ".join(part for part in parts if part),
+    }
+
+
+def read_birth(party: PartyRef) -> dict[str, str | None] | None:
+    row = _person(party.value, "birth_date", "birth_place")
+    if row is None:
+        return None
+    return {
+        "geboortedatum": row["birth_date"] or None,
+        "geboorteplaats": row["birth_place"] or None,
+    }
+
+
+def read_gender(party: PartyRef) -> str | None:
+    row = _person(party.value, "gender")
+    return None if row is None else _GENDER_WORDS[row["gender"]]
+
+
+def read_address(party: PartyRef) -> dict[str, Any] | None:
+    rows = list(
+        Residence.objects.filter(bsn=party.value, valid_to__isnull=True).values(
+            "street",
+            "house_number",
+            "house_letter",
+            "house_number_addition",
+            "postcode",
+            "city",
+            "buurt_code",
+            "valid_from",
+        )[:1]
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return {
+        "straat": row["street"],
+        "huisnummer": row["house_number"],
+        "huisletter": row["house_letter"],
+        "huisnummertoevoeging": row["house_number_addition"],
+        "postcode": row["postcode"],
+        "woonplaats": row["city"],
+        "buurtcode": row["buurt_code"] or None,
+        "sinds": row["valid_from"].isoformat() if row["valid_from"] else None,
+    }
+
+
+def _valid_on(on: date | None) -> Q:
+    if on is None:
+        return Q(valid_to__isnull=True)
+    started = Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+    return started & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def household(bsn: str, on: date | None = None) -> dict[str, Any] | None:
+    """The household at the person's address on a date (None: now), in one query.
+
+    Members are the other persons registered at the same dwelling on that date, each
+    with their relation to the person and birth year only: never their identity.
+    "sinds" is the date of the last arrival or departure at the dwelling, i.e. since
+    when the household has had this composition.
+    """
+    own_address = Residence.objects.filter(_valid_on(on), bsn=bsn).values("address_key")[:1]
+    rows = (
+        Residence.objects.filter(address_key=Subquery(own_address))
+        .annotate(
+            member_birth_date=Subquery(
+                Person.objects.filter(bsn=OuterRef("bsn")).values("birth_date")[:1]
+            ),
+            relation=Subquery(
+                FamilyRelation.objects.filter(
+                    _valid_on(on), bsn=bsn, related_bsn=OuterRef("bsn")
+                ).values("kind")[:1]
+            ),
+        )
+        .values_list("bsn", "valid_from", "valid_to", "member_birth_date", "relation")
+    )
+    members: list[dict[str, Any]] = []
+    changes: list[date] = []
+    present = False
+    for member_bsn, valid_from, valid_to, birth_date, relation in rows:
+        if valid_from is not None and (on is None or valid_from <= on):
+            changes.append(valid_from)
+        if valid_to is not None and (on is None or valid_to <= on):
+            changes.append(valid_to)
+        lives_there = (valid_from is None or on is None or valid_from <= on) and (
+            valid_to is None if on is None else (valid_to is None or valid_to > on)
+        )
+        if not lives_there:
+            continue
+        if member_bsn == bsn:
+            present = True
+            continue
+        members.append(
+            {
+                "relatie": _RELATION_WORDS.get(relation, "overig"),
+                "geboortejaar": int(birth_date[:4]) if birth_date else None,
+            }
+        )
+    if not present:
+        return None
+    members.sort(key=lambda m: (m["geboortejaar"] is None, m["geboortejaar"] or 0))
+    return {
+        "aantal_personen": len(members) + 1,
+        "leden": members,
+        "sinds": max(changes).isoformat() if changes else None,
+    }
+
+
+def read_household(party: PartyRef) -> dict[str, Any] | None:
+    return household(party.value)
+
+
+@register("local.population")
+class PopulationConnector(LocalRegistryConnector):
+    health_model = Person
+    readers = {
+        "person.name": read_name,
+        "person.birth": read_birth,
+        "person.gender": read_gender,
+        "person.address": read_address,
+        "person.household": read_household,
+    }

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WasteConfig(AppConfig):
+    name = "klantocratie.sources.waste"
+    label = "source_waste"
+
+    def ready(self) -> None:
+        from . import connector  # noqa: F401  (registers the connector)

@@ -1,0 +1,24 @@
+"""The waste company's weighing register of chip containers, keyed by the account BSN."""
+
+from django.db import models
+
+
+class Fraction(models.TextChoices):
+    RESIDUAL = "restafval", "restafval"
+    ORGANIC = "gft", "groente-, fruit- en tuinafval"
+    PAPER = "papier", "papier en karton"
+
+
+class Weighing(models.Model):
+    bsn = models.CharField("BSN aansluithouder", max_length=9)
+    date = models.DateField("datum")
+    fraction = models.CharField("fractie", max_length=10, choices=Fraction.choices)
+    kg = models.DecimalField("gewicht (kg)", max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = "weging"
+        verbose_name_plural = "wegingen"
+        indexes = [models.Index(fields=["bsn", "date"], name="weighing_bsn_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bsn} {self.date} {self.fraction}"
