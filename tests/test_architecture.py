@@ -1,0 +1,53 @@
+"""One gate: only connectors touch source registries, and only the gate calls connectors."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "klantocratie"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _modules() -> list[tuple[str, set[str]]]:
+    return [(str(p.relative_to(PACKAGE.parent)), _imports(p)) for p in PACKAGE.rglob("*.py")]
+
+
+def test_source_tables_are_reached_only_through_their_connector() -> None:
+    # The demo generator fills the registries the way each organisation's own systems would.
+    allowed = ("klantocratie/sources/", "klantocratie/demo/generator.py")
+    offenders = [
+        path
+        for path, imports in _modules()
+        if not path.startswith(allowed)
+        and any(name.startswith("klantocratie.sources") for name in imports)
+    ]
+    assert offenders == []
+
+
+def test_only_the_gate_and_connector_services_call_connectors() -> None:
+    allowed = (
+        "klantocratie/privacy/gate.py",
+        "klantocratie/connectors/",
+        "klantocratie/registry/packs.py",
+    )
+    offenders = [
+        path
+        for path, imports in _modules()
+        if not path.startswith(allowed)
+        and imports
+        & {
+            "klantocratie.connectors.base.connector_for",
+            "klantocratie.connectors.base.connector_class",
+        }
+    ]
+    assert offenders == []
