@@ -350,3 +350,15 @@ class TestChanges:
         assert (
             MemoryConnector.records["brp"][("bsn", BSN_ANNA)]["person.email"] == "anna@example.nl"
         )
+
+
+def test_celery_task_retries_due_changes(world: World) -> None:
+    from klantocratie.connectors.tasks import deliver_pending_changes
+
+    MemoryConnector.down.add("brp")
+    gate.change(world.ctx(), world.anna, "person.email", "taak@example.nl")
+    MemoryConnector.down.clear()
+    SourceChange.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    # Eager in the embedded default: .delay() runs the task in-process.
+    assert deliver_pending_changes.delay().get()["delivered"] == 1
+    assert SourceChange.objects.get().status == ChangeStatus.DELIVERED
