@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -507,3 +508,116 @@ def change(ctx: AccessContext, party: Party, element: str, value: Any) -> Change
         change_id=delivered.pk,
         trace_id=span.trace_id,
     )
+
+
+# --- records a domain app owns ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permit:
+    """What an `access` block may do: the activity version and the elements it covers."""
+
+    activity: ProcessingActivity
+    elements: dict[str, tuple[DataElement, Grant]]
+    trace_id: str
+    span_id: str
+
+
+@contextmanager
+def access(
+    ctx: AccessContext,
+    parties: Sequence[Party],
+    elements: Sequence[str],
+    *,
+    operation: str,
+    change: bool = False,
+) -> Iterator[Permit]:
+    """Guard work on records that a domain app keeps itself (contacts, cases, tasks).
+
+    Connectors serve the elements of outside registries; apps such as the contact
+    registry own their tables and call this instead. Every named element must be
+    permitted for every party (read, or change when `change`), the activity valid and
+    each party's choices respected. The block runs in one transaction with one
+    processing-log record per data subject and an audit entry each: if the log cannot
+    be written, the block's work is rolled back and LogWriteFailed is raised.
+    """
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    unique = list({party.pk: party for party in parties}.values())
+    subjects = {party.pk: _subject(party) for party in unique}
+    permits: dict[str, tuple[DataElement, Grant]] = {}
+    current: Party | None = None
+    try:
+        activity = resolve_activity(ctx.activity, started_at.date())
+        _check_known_elements(elements)
+        for current in unique:
+            allowed = permitted_elements(
+                ctx, activity, current, timezone.localdate(), change=change
+            )
+            refused = sorted(set(elements) - set(allowed))
+            if refused:
+                verb = "wijzigen" if change else "inzien"
+                raise AccessDenied(
+                    f"Geen autorisatie om {', '.join(refused)} te {verb}.", field="elements"
+                )
+            _check_choice(activity, current, started_at)
+            for code in elements:
+                permits.setdefault(code, allowed[code])
+    except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
+        denied = [current] if current is not None else unique
+        for party in denied:
+            _audit(
+                ctx,
+                span,
+                ctx.activity,
+                operation,
+                subjects[party.pk][0],
+                elements,
+                AuditOutcome.DENIED,
+                error.message,
+            )
+        raise
+    permit = Permit(
+        activity=activity, elements=permits, trace_id=span.trace_id, span_id=span.span_id
+    )
+    try:
+        with transaction.atomic():
+            yield permit
+            ended_at = timezone.now()
+            try:
+                log.append(
+                    log.LogEntry(
+                        trace_id=span.trace_id,
+                        span_id=span.span_id,
+                        parent_span_id=parent_span_id,
+                        operation=operation,
+                        processing_activity_id=activity.identifier,
+                        data_subject_id=subjects[party.pk][0],
+                        data_subject_type=subjects[party.pk][1],
+                        start_time=started_at,
+                        end_time=ended_at,
+                        status="OK",
+                    )
+                    for party in unique
+                )
+                for party in unique:
+                    _audit(
+                        ctx,
+                        span,
+                        activity.identifier,
+                        operation,
+                        subjects[party.pk][0],
+                        elements,
+                        AuditOutcome.ALLOWED,
+                    )
+            except DatabaseError as error:
+                raise _LogFailure from error
+    except _LogFailure as failure:
+        logger.exception("Processing log write failed; %s withheld", operation)
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; de handeling is niet uitgevoerd."
+        ) from failure.__cause__
+
+
+class _LogFailure(Exception):
+    """Carries a log-write error out of the atomic block so the block rolls back first."""
