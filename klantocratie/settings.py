@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "klantocratie.events",
     "klantocratie.connectors",
     "klantocratie.clientview",
+    "klantocratie.contacts",
+    "klantocratie.knowledge",
+    "klantocratie.frontoffice",
     "klantocratie.api",
     "klantocratie.demo",
     # Local registries of the demo organisations: each owns its own tables.

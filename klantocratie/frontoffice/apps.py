@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrontofficeConfig(AppConfig):
+    name = "klantocratie.frontoffice"
+    label = "frontoffice"
+    verbose_name = "Balie"
