@@ -51,3 +51,16 @@ def test_only_the_gate_and_connector_services_call_connectors() -> None:
         }
     ]
     assert offenders == []
+
+
+def test_no_party_data_is_browsable_in_the_admin() -> None:
+    # The admin is for configuration. Source registries and party identifiers hold
+    # personal data, which is only read through the gate, with a log record.
+    from django.contrib import admin
+
+    exposed = [
+        model._meta.label
+        for model in admin.site._registry
+        if model.__module__.startswith(("klantocratie.sources.", "klantocratie.parties."))
+    ]
+    assert exposed == []

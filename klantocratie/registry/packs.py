@@ -12,12 +12,15 @@ import datetime as dt
 import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Model, Q
+from django.utils import timezone
 
 from klantocratie.accounts.roles import Role
 from klantocratie.connectors.base import connector_class
@@ -116,6 +119,54 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
+# Fields whose YAML value must have a particular shape; all other fields are text.
+_BOOLEAN_FIELDS = {"changeable", "special_category", "active", "may_change"}
+_INTEGER_FIELDS = {"display_order", "timeout_seconds", "retention_days", "version"}
+_LIST_FIELDS = {"data_categories", "versions", "elements"}
+_MAPPING_FIELDS = {"config"}
+_DATE_FIELDS = {"valid_from", "valid_to"}
+_MODELS: dict[str, type[Model]] = {
+    "organisations": Organisation,
+    "sources": Source,
+    "elements": DataElement,
+    "activities": ProcessingActivity,
+    "grants": Grant,
+}
+
+
+def _shape_error(file: str, fieldname: str, value: Any) -> str | None:
+    """Why a field's value has the wrong type or length for its column, or None."""
+    if value is None:
+        return None
+    if fieldname in _BOOLEAN_FIELDS:
+        return None if isinstance(value, bool) else "expected true or false"
+    if fieldname in _INTEGER_FIELDS:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "expected a whole number"
+    if fieldname in _LIST_FIELDS:
+        if not isinstance(value, list):
+            return "expected a list"
+        if fieldname == "versions" and not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            return "expected a list of version numbers"
+        return None
+    if fieldname in _MAPPING_FIELDS:
+        return None if isinstance(value, dict) else "expected a mapping of settings"
+    if fieldname in _DATE_FIELDS or isinstance(value, dt.date):
+        return None  # dates are checked where they are parsed
+    if not isinstance(value, str):
+        return "expected text"
+    try:
+        column = _MODELS[file]._meta.get_field(fieldname)
+    except FieldDoesNotExist:
+        return None
+    limit = getattr(column, "max_length", None)
+    if limit and len(value) > limit:
+        return f"at most {limit} characters ({len(value)} given)"
+    return None
+
+
 def read_pack(path: Path | str) -> Pack:
     """Parse the pack's YAML files; raises PackError on unreadable or misshapen files."""
     pack = Pack(Path(path))
@@ -197,6 +248,10 @@ class _Checker:
         for index, entry in enumerate(self.pack.data.get(file, []), start=1):
             for missing in sorted(required - entry.keys()):
                 self.problem(file, index, entry, missing, "is required")
+            for fieldname in sorted(entry.keys() & (required | optional)):
+                error = _shape_error(file, fieldname, entry[fieldname])
+                if error:
+                    self.problem(file, index, entry, fieldname, error)
             for unknown in sorted(entry.keys() - required - optional):
                 self.problem(
                     file,
@@ -240,7 +295,7 @@ class _Checker:
                 "sources", index, entry, "organisation", _member(organisations, "organisation")
             )
             cls = self.validate("sources", index, entry, "connector", connector_class)
-            if cls is not None and "code" in entry:
+            if cls is not None and "code" in entry and isinstance(entry.get("config") or {}, dict):
                 provided[entry["code"]] = cls(
                     Source(code=entry["code"], config=entry.get("config") or {})
                 ).provides()
@@ -330,7 +385,7 @@ class _Checker:
                 "activity",
                 _member(set(activity_versions), "processing activity"),
             )
-            if activity and "versions" in entry:
+            if activity and isinstance(entry.get("versions"), list):
                 unknown = set(entry["versions"] or []) - activity_versions[activity]
                 if unknown:
                     self.problem(
@@ -409,6 +464,7 @@ def check_pack(path: Path | str) -> list[Problem]:
 @dataclass
 class LoadSummary:
     counts: dict[str, int] = field(default_factory=dict)
+    revoked_grants: int = 0
 
 
 @transaction.atomic
@@ -477,7 +533,9 @@ def load_pack(path: Path | str) -> LoadSummary:
             },
         )
         activities.setdefault(entry["code"], []).append(activity)
-    grant_count = 0
+    # Entries with the same key (organisation, role, activity, start, change, scope) are
+    # one grant in the database: their elements add up rather than overwrite each other.
+    granted: dict[int, tuple[Grant, set[str]]] = {}
     for entry in data["grants"]:
         versions = entry.get("versions")
         for activity in activities[entry["activity"]]:
@@ -492,21 +550,37 @@ def load_pack(path: Path | str) -> LoadSummary:
                 subject_scope=entry.get("subject_scope", SubjectScope.ANY),
                 defaults={"valid_to": _date(entry.get("valid_to")), "note": entry.get("note", "")},
             )
-            codes = {
-                code
-                for pattern in entry["elements"]
-                for code in fnmatch.filter(elements, str(pattern))
-            }
-            grant.elements.set([elements[c] for c in sorted(codes)])
-            grant_count += 1
+            codes = granted.setdefault(grant.pk, (grant, set()))[1]
+            for pattern in entry["elements"]:
+                codes.update(fnmatch.filter(elements, str(pattern)))
+    for grant, codes in granted.values():
+        grant.elements.set([elements[c] for c in sorted(codes)])
+    summary.revoked_grants = _revoke_grants_not_in(set(granted), organisations.values())
     summary.counts = {
         "organisations": len(organisations),
         "sources": len(sources),
         "elements": len(elements),
         "activities": sum(len(v) for v in activities.values()),
-        "grants": grant_count,
+        "grants": len(granted),
     }
     return summary
+
+
+def _revoke_grants_not_in(kept: set[int], organisations: Iterable[Organisation]) -> int:
+    """End the pack's organisations' grants that the pack no longer contains.
+
+    The pack is the register of record for its organisations: a grant removed from it
+    must stop working, as of yesterday.
+    Grants are ended, not deleted, so the audit trail can still name what allowed
+    an earlier read.
+    """
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return (
+        Grant.objects.filter(organisation__in=list(organisations))
+        .exclude(pk__in=kept)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=yesterday))
+        .update(valid_to=yesterday)
+    )
 
 
 def check_loaded() -> list[str]:

@@ -1,4 +1,4 @@
-"""Helpers shared by the local source registries: value formatting and a view-only admin.
+"""Helpers shared by the local source registries: value formatting.
 
 Readers hand their values to the privacy gate, which serialises them to JSON and shows
 them to Dutch users, so dates become ISO strings and money becomes float euros here.
@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-from django.contrib import admin
-from django.http import HttpRequest
 
 
 def iso(value: date | None) -> str | None:
@@ -43,34 +39,3 @@ def format_address(
     first = f"{street} {number}".strip()
     second = f"{format_postcode(postcode)} {city}".strip()
     return ", ".join(part for part in (first, second) if part)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A registry's rows are changed by its own organisation or through the privacy gate.
-
-    The admin only lets staff look up rows (by exact key, so lookups stay indexed on
-    tables with a million rows) and never counts the full table.
-    """
-
-    show_full_result_count = False
-    list_per_page = 50
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

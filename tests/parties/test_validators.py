@@ -122,3 +122,20 @@ class TestRegisterParty:
         with pytest.raises(ValidationError) as caught:
             register_party("person", {"passport": "X1"})
         assert "identifier_type" in caught.value.message_dict
+
+
+# Digits of other scripts (Arabic-Indic, superscripts, fullwidth) pass str.isdigit().
+_FOREIGN_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: c not in "0123456789")
+
+
+@given(st.lists(_FOREIGN_DIGITS, min_size=1, max_size=3), st.integers(0, 8))
+def test_identifiers_refuse_digits_of_other_scripts(foreign: list[str], at: int) -> None:
+    for validate, valid in [
+        (validators.validate_bsn, "999990019"),
+        (validators.validate_rsin, "999990019"),
+        (validators.validate_kvk_number, "12345678"),
+        (validators.validate_establishment_number, "000012345678"),
+    ]:
+        value = valid[:at] + "".join(foreign) + valid[at + len(foreign) :]
+        with pytest.raises(ValidationError):
+            validate(value)

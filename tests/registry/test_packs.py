@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from klantocratie.privacy.models import Grant, ProcessingActivity
 from klantocratie.registry.models import DataElement, Organisation, Source
@@ -277,3 +279,70 @@ class TestUniqueSourceConstraint:
                 category="identity",
                 source_id=None,
             )
+
+
+@pytest.mark.django_db
+class TestReloading:
+    def test_grant_removed_from_the_pack_stops_working(self, tmp_path: Path) -> None:
+        load_pack(write_pack(tmp_path))
+        narrower = [{**PACK["grants"][0], "elements": ["person.name"], "may_change": True}]
+        summary = load_pack(write_pack(tmp_path, grants=narrower))
+        assert summary.revoked_grants == 2
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        live = Grant.objects.filter(valid_to__isnull=True)
+        assert {(g.may_change, g.valid_to) for g in live} == {(True, None)}
+        ended = Grant.objects.filter(may_change=False)
+        assert {g.valid_to for g in ended} == {yesterday}
+
+    def test_restoring_a_grant_reopens_it(self, tmp_path: Path) -> None:
+        load_pack(write_pack(tmp_path))
+        load_pack(write_pack(tmp_path, grants=[]))
+        assert not Grant.objects.filter(valid_to__isnull=True).exists()
+        load_pack(write_pack(tmp_path))
+        assert Grant.objects.filter(valid_to__isnull=True).count() == 2
+
+    def test_grants_of_organisations_outside_the_pack_are_left_alone(self, tmp_path: Path) -> None:
+        load_pack(write_pack(tmp_path))
+        other = Organisation.objects.create(code="elders", name="Elders", kind="municipality")
+        outside = Grant.objects.create(
+            organisation=other,
+            role="kcc_agent",
+            activity=ProcessingActivity.objects.get(version=2),
+            valid_from=dt.date(2024, 1, 1),
+        )
+        load_pack(write_pack(tmp_path, grants=[]))
+        outside.refresh_from_db()
+        assert outside.valid_to is None
+
+    def test_entries_with_the_same_key_add_their_elements(self, tmp_path: Path) -> None:
+        split = [
+            {**PACK["grants"][0], "elements": ["person.name"]},
+            {**PACK["grants"][0], "elements": ["tenancy.contract"]},
+        ]
+        load_pack(write_pack(tmp_path, grants=split))
+        grant = Grant.objects.get(activity__version=2)
+        assert set(grant.elements.values_list("code", flat=True)) == {
+            "person.name",
+            "tenancy.contract",
+        }
+
+
+@pytest.mark.parametrize(
+    ("file", "changes", "expected"),
+    [
+        ("grants", {"versions": 1}, "field 'versions': expected a list"),
+        ("grants", {"versions": ["one"]}, "field 'versions': expected a list of version numbers"),
+        ("grants", {"may_change": "maybe"}, "field 'may_change': expected true or false"),
+        ("elements", {"changeable": "maybe"}, "field 'changeable': expected true or false"),
+        ("elements", {"display_order": "first"}, "field 'display_order': expected a whole number"),
+        ("sources", {"config": ["a"]}, "field 'config': expected a mapping of settings"),
+        ("organisations", {"name": "x" * 300}, "field 'name': at most 200 characters (300 given)"),
+        ("organisations", {"name": 12}, "field 'name': expected text"),
+    ],
+)
+def test_wrongly_shaped_values_are_named_before_anything_is_written(
+    tmp_path: Path, file: str, changes: dict[str, object], expected: str
+) -> None:
+    entries = [dict(PACK[file][0], **changes), *PACK[file][1:]]
+    path = write_pack(tmp_path, **{file: entries})
+    assert any(expected in message for message in messages(path)), messages(path)

@@ -11,8 +11,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db.models.functions import Upper
 
-from klantocratie.connectors.base import ChangeRejected, LocalRegistryConnector, PartyRef, register
+from klantocratie.connectors.base import (
+    ChangeRejected,
+    LocalRegistryConnector,
+    PartyRef,
+    SearchCriteria,
+    register,
+)
 
 from .models import ContactDetails, CorrespondencePreference
 
@@ -93,9 +100,32 @@ def write_correspondence_preference(party: PartyRef, value: Any) -> None:
     )
 
 
+def _phone_forms(phone: str) -> list[str]:
+    """A number is stored as the resident gave it: 06… or +316…; search both."""
+    if phone.startswith("+31"):
+        return [phone, "0" + phone[3:]]
+    if phone.startswith("0"):
+        return [phone, "+31" + phone[1:]]
+    return [phone]
+
+
+def find_by_contact_details(criteria: SearchCriteria) -> list[PartyRef]:
+    rows = ContactDetails.objects.all()
+    if "person.phone" in criteria:
+        rows = rows.filter(phone__in=_phone_forms(criteria["person.phone"]))
+    if "person.email" in criteria:
+        # Compared upper-cased, which the functional index on UPPER(email) serves.
+        rows = rows.annotate(email_upper=Upper("email")).filter(
+            email_upper=criteria["person.email"].upper()
+        )
+    return [PartyRef("bsn", bsn) for bsn in rows.order_by("bsn").values_list("bsn", flat=True)]
+
+
 @register("local.contactdetails")
 class ContactDetailsConnector(LocalRegistryConnector):
     health_model = ContactDetails
+    search_elements = frozenset({"person.phone", "person.email"})
+    finder = find_by_contact_details
     readers = {
         "person.phone": read_phone,
         "person.email": read_email,

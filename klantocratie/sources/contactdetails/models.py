@@ -1,6 +1,7 @@
 """The municipality's client register of contact details, keyed by BSN."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class CorrespondencePreference(models.TextChoices):
@@ -24,6 +25,11 @@ class ContactDetails(models.Model):
     class Meta:
         verbose_name = "contactgegevens"
         verbose_name_plural = "contactgegevens"
+        # The desk finds a client by phone number or (case-insensitive) e-mail address.
+        indexes = [
+            models.Index(fields=["phone"], name="contactdetails_phone_idx"),
+            models.Index(Upper("email"), name="contactdetails_email_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.bsn

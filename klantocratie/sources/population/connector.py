@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
+from klantocratie.connectors.base import (
+    LocalRegistryConnector,
+    PartyRef,
+    SearchCriteria,
+    SearchNotSupported,
+    register,
+)
 
 from .models import FamilyRelation, Gender, Person, RelationKind, Residence
 
@@ -146,9 +153,60 @@ def read_household(party: PartyRef) -> dict[str, Any] | None:
     return household(party.value)
 
 
+# Persons born on one day or living at one address are few even in a city of a million;
+# the name is then compared in Python, accent- and case-insensitively.
+_CANDIDATE_LIMIT = 2000
+
+
+def _name_words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower().replace("-", " ").replace("'", " ").split()
+
+
+def _name_matches(wanted: list[str], given_names: str, prefix: str, surname: str) -> bool:
+    """Every word asked for starts a word of the name: 'hendr ter horst' finds her."""
+    words = _name_words(f"{given_names} {prefix} {surname}")
+    return all(any(word.startswith(part) for word in words) for part in wanted)
+
+
+def find_persons(criteria: SearchCriteria) -> list[PartyRef]:
+    """Persons by birth date and/or current address, narrowed by name.
+
+    A name alone is never enough: it would list half the town.
+    """
+    persons = Person.objects.all()
+    if "person.address" in criteria:
+        address = criteria["person.address"]
+        residents = Residence.objects.filter(
+            postcode=address["postcode"],
+            house_number=address["huisnummer"],
+            valid_to__isnull=True,
+        )
+        if address.get("huisletter"):
+            residents = residents.filter(house_letter=address["huisletter"])
+        if address.get("toevoeging"):
+            residents = residents.filter(house_number_addition=address["toevoeging"])
+        persons = persons.filter(bsn__in=residents.values("bsn"))
+    if "person.birth" in criteria:
+        persons = persons.filter(birth_date=criteria["person.birth"])
+    if "person.address" not in criteria and "person.birth" not in criteria:
+        raise SearchNotSupported("Zoek op naam altijd samen met een geboortedatum of adres.")
+    wanted = _name_words(criteria.get("person.name", ""))
+    rows = persons.order_by("bsn").values_list(
+        "bsn", "given_names", "surname_prefix", "surname"
+    )[:_CANDIDATE_LIMIT]
+    return [
+        PartyRef("bsn", bsn)
+        for bsn, given, prefix, surname in rows
+        if _name_matches(wanted, given, prefix, surname)
+    ]
+
+
 @register("local.population")
 class PopulationConnector(LocalRegistryConnector):
     health_model = Person
+    search_elements = frozenset({"person.name", "person.birth", "person.address"})
+    finder = find_persons
     readers = {
         "person.name": read_name,
         "person.birth": read_birth,

@@ -32,6 +32,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = "persoon"
         verbose_name_plural = "personen"
+        # The desk finds a client by name and birth date: the date narrows it down.
+        indexes = [models.Index(fields=["birth_date"], name="person_birth_date_idx")]
 
     def __str__(self) -> str:
         return self.bsn
@@ -62,6 +64,10 @@ class Residence(models.Model):
         indexes = [
             models.Index(fields=["bsn", "valid_to"], name="residence_bsn_idx"),
             models.Index(fields=["address_key"], name="residence_address_idx"),
+            # The desk finds a client by postcode and house number, with or without letter.
+            models.Index(
+                fields=["postcode", "house_number", "valid_to"], name="residence_postcode_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,3 +24,7 @@ class Command(BaseCommand):
             ) from None
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Pack loaded: {counts}."))
+        if summary.revoked_grants:
+            self.stdout.write(
+                f"{summary.revoked_grants} grant(s) no longer in the pack ended as of yesterday."
+            )
