@@ -23,8 +23,42 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def deliver(change: SourceChange, now: datetime | None = None) -> SourceChange:
-    """Try to apply one change at its source and record what happened."""
+    """Apply one change at its source, after any older change to the same element.
+
+    Changes to one element of one party reach the source in the order they were made,
+    so a retried older value can never overwrite a newer one.
+    """
     now = now or timezone.now()
+    waiting = _deliver_older(change, now)
+    if waiting is not None:
+        change.attempts += 1
+        change.last_error = "Wacht op een eerdere wijziging van hetzelfde gegeven."
+        change.next_attempt_at = max(change.next_attempt_at, waiting.next_attempt_at)
+        change.save(update_fields=["last_error", "next_attempt_at", "attempts"])
+        return change
+    return _attempt(change, now)
+
+
+def _deliver_older(change: SourceChange, now: datetime) -> SourceChange | None:
+    """Deliver the older pending changes of the same element; the first still waiting."""
+    older = (
+        SourceChange.objects.filter(
+            party_id=change.party_id,
+            element_id=change.element_id,
+            status=ChangeStatus.PENDING,
+            pk__lt=change.pk,
+        )
+        .select_related("source", "element", "party")
+        .order_by("pk")
+    )
+    for earlier in older:
+        if _attempt(earlier, now).status == ChangeStatus.PENDING:
+            return earlier
+    return None
+
+
+def _attempt(change: SourceChange, now: datetime) -> SourceChange:
+    """Try to apply one change at its source and record what happened."""
     change.attempts += 1
     ref = PartyRef(change.identifier_type, change.identifier_value)
     try:
@@ -52,14 +86,26 @@ def deliver(change: SourceChange, now: datetime | None = None) -> SourceChange:
 
 
 def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Retry every pending change that is due; returns counts per resulting status."""
+    """Retry every pending change that is due; returns counts per resulting status.
+
+    Each change is locked while it is delivered, so parallel workers never deliver the
+    same change twice; one delivered earlier in this round as an older change is skipped.
+    """
     now = now or timezone.now()
-    due = (
+    due = list(
         SourceChange.objects.filter(status=ChangeStatus.PENDING, next_attempt_at__lte=now)
-        .select_related("source", "element", "party")
-        .order_by("next_attempt_at")[:limit]
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     counts = {status: 0 for status in ChangeStatus.values}
-    for change in due:
-        counts[deliver(change, now).status] += 1
+    for pk in due:
+        with transaction.atomic():
+            change = (
+                SourceChange.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("source", "element", "party")
+                .filter(pk=pk, status=ChangeStatus.PENDING)
+                .first()
+            )
+            if change is not None:
+                counts[deliver(change, now).status] += 1
     return counts

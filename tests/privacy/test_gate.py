@@ -322,6 +322,29 @@ class TestChanges:
             MemoryConnector.records["brp"][("bsn", BSN_ANNA)]["person.email"] == "later@example.nl"
         )
 
+    def test_changes_to_one_element_land_in_the_order_they_were_made(self, world: World) -> None:
+        MemoryConnector.down.add("brp")
+        gate.change(world.ctx(), world.anna, "person.email", "old@example.nl")
+        MemoryConnector.down.clear()
+        newer = gate.change(world.ctx(), world.anna, "person.email", "new@example.nl")
+        assert newer.status == ChangeStatus.DELIVERED
+        delivered = SourceChange.objects.order_by("delivered_at", "pk")
+        assert [c.value for c in delivered] == ["old@example.nl", "new@example.nl"]
+        assert deliver_pending(now=timezone.now() + dt.timedelta(days=1))["delivered"] == 0
+        record = MemoryConnector.records["brp"][("bsn", BSN_ANNA)]
+        assert record["person.email"] == "new@example.nl"
+
+    def test_newer_change_waits_behind_an_older_one_that_cannot_land(self, world: World) -> None:
+        MemoryConnector.down.add("brp")
+        gate.change(world.ctx(), world.anna, "person.email", "old@example.nl")
+        newer = gate.change(world.ctx(), world.anna, "person.email", "new@example.nl")
+        assert newer.status == ChangeStatus.PENDING
+        MemoryConnector.down.clear()
+        counts = deliver_pending(now=timezone.now() + dt.timedelta(days=1))
+        assert counts["delivered"] == 2
+        record = MemoryConnector.records["brp"][("bsn", BSN_ANNA)]
+        assert record["person.email"] == "new@example.nl"
+
     def test_not_yet_due_changes_wait(self, world: World) -> None:
         MemoryConnector.down.add("brp")
         gate.change(world.ctx(), world.anna, "person.email", "x@example.nl")
