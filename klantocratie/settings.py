@@ -4,6 +4,7 @@ Every setting that differs between a laptop and a production site is an environm
 variable prefixed ``KLANTOCRATIE_``; docs/operations.md lists them all.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
     "klantocratie.sources.police",
     "klantocratie.sources.waste",
     "klantocratie.sources.mailreturns",
+    "klantocratie.sources.casestatus",
+    "klantocratie.sources.municipaltax",
 ]
 
 MIDDLEWARE = [
@@ -178,9 +181,28 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = os.environ["KLANTOCRATIE_OIDC_USER_ENDPOINT"]
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("KLANTOCRATIE_OIDC_JWKS_ENDPOINT", "")
     OIDC_RP_SIGN_ALGO = os.environ.get("KLANTOCRATIE_OIDC_SIGN_ALGO", "RS256")
+    if not OIDC_RP_SIGN_ALGO.startswith("HS") and not OIDC_OP_JWKS_ENDPOINT:
+        # Without the provider's keys no token can be verified: fail at start, not at login.
+        raise RuntimeError(
+            f"KLANTOCRATIE_OIDC_JWKS_ENDPOINT must be set for {OIDC_RP_SIGN_ALGO} tokens"
+        )
     OIDC_RP_SCOPES = os.environ.get("KLANTOCRATIE_OIDC_SCOPES", "openid email profile")
 # Claim holding "organisation:role" entries that become memberships at login.
 OIDC_ROLES_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_ROLES_CLAIM", "klantocratie_roles")
+# Claim with the BSN of a resident logging in through a DigiD broker; such a login
+# becomes a resident membership at OIDC_RESIDENT_ORGANISATION, tied to their own party.
+OIDC_BSN_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_BSN_CLAIM", "")
+OIDC_RESIDENT_ORGANISATION = os.environ.get("KLANTOCRATIE_OIDC_RESIDENT_ORGANISATION", "")
+# The processing activity each role works under by default (a JSON object overrides it).
+DEFAULT_ACTIVITY_BY_ROLE: dict[str, str] = {
+    "kcc_agent": "kcc-dienstverlening",
+    "case_worker": "zaakbehandeling",
+    "social_worker": "sociaal-domein",
+    "policy_analyst": "beleidsanalyse",
+    "privacy_officer": "privacy-toezicht",
+    "resident": "inzage-eigen-gegevens",
+    **json.loads(os.environ.get("KLANTOCRATIE_DEFAULT_ACTIVITY_BY_ROLE", "{}")),
+}
 
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,6 +246,17 @@ SOURCE_TIMEOUT_SECONDS = float(os.environ.get("KLANTOCRATIE_SOURCE_TIMEOUT", "2.
 # Retry schedule of the source-change outbox: wait base * 2**attempt, capped.
 OUTBOX_RETRY_BASE_SECONDS = 15
 OUTBOX_RETRY_MAX_SECONDS = 3600
+
+# --- Contact registry ----------------------------------------------------------------
+MEDIA_ROOT = Path(os.environ.get("KLANTOCRATIE_MEDIA_ROOT", VAR_DIR / "media"))
+# Largest file accepted as an attachment of a contact (a scanned letter, an e-mail).
+KLANTOCRATIE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("KLANTOCRATIE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
+# Content types accepted as attachments; files are recognised by their content, not name.
+KLANTOCRATIE_ATTACHMENT_TYPES = os.environ.get(
+    "KLANTOCRATIE_ATTACHMENT_TYPES", "application/pdf,image/jpeg,image/png,message/rfc822"
+).split(",")
 
 # Demo pack location and demo login switcher.
 DEMO_PACK_DIR = BASE_DIR / "packs" / "almelo"

@@ -44,6 +44,21 @@ class ChangeRejected(Exception):
     """The source refused the change (e.g. an invalid value). Retrying will not help."""
 
 
+class SearchNotSupported(Exception):
+    """The source cannot look parties up by (some of) the criteria it was given."""
+
+
+# A client search, keyed by the element each value belongs to, so the gate can check the
+# requester may use that element. Values per element (normalised by the caller):
+#   person.name     words of the name, lower case ("ter horst", "riky horst")
+#   person.birth    ISO date "1971-05-19"
+#   person.address  {"postcode": "7607AB", "huisnummer": 12, "huisletter": "", "toevoeging": ""}
+#   person.phone    digits as stored, "0687654321" or "+31687654321"
+#   person.email    the address, any case
+#   cases.open      {"zaaknummer": "..."}
+SearchCriteria = Mapping[str, Any]
+
+
 class Connector(abc.ABC):
     """Base class of all connectors. One instance serves one Source row."""
 
@@ -75,9 +90,22 @@ class Connector(abc.ABC):
     def health(self) -> Health:
         """Report whether the source answers now."""
 
+    def searchable(self) -> frozenset[str]:
+        """Element codes this connector can find parties by (none unless it says so)."""
+        return frozenset()
+
+    def find(self, criteria: SearchCriteria) -> list[PartyRef]:
+        """The parties matching every criterion, at most a handful more than asked for.
+
+        Only called with criteria whose elements are all in searchable(). Raises
+        SourceUnavailable when the source cannot answer.
+        """
+        raise SearchNotSupported(f"Bron {self.source.code} kan niet zoeken.")
+
 
 Reader = Callable[[PartyRef], Any]
 Writer = Callable[[PartyRef, Any], None]
+Finder = Callable[[SearchCriteria], list[PartyRef]]
 
 
 class LocalRegistryConnector(Connector):
@@ -89,6 +117,10 @@ class LocalRegistryConnector(Connector):
 
     readers: ClassVar[Mapping[str, Reader]] = {}
     writers: ClassVar[Mapping[str, Writer]] = {}
+    # Element codes a registry can search by, and the one function that searches them
+    # (a registry answers a combination, e.g. name and birth date, in one query).
+    search_elements: ClassVar[frozenset[str]] = frozenset()
+    finder: ClassVar[Finder | None] = None
     health_model: ClassVar[Any] = None  # a model of the app, queried to test the tables
 
     def provides(self) -> frozenset[str]:
@@ -102,6 +134,19 @@ class LocalRegistryConnector(Connector):
         if writer is None:
             raise ChangeRejected(f"Bron {self.source.code} kan {element} niet wijzigen.")
         writer(party, value)
+
+    # The finder is read from the class: a plain function there, not a bound method.
+    def searchable(self) -> frozenset[str]:
+        return self.search_elements if type(self).finder is not None else frozenset()
+
+    def find(self, criteria: SearchCriteria) -> list[PartyRef]:
+        finder = type(self).finder
+        unsupported = sorted(set(criteria) - self.searchable())
+        if unsupported or finder is None:
+            raise SearchNotSupported(
+                f"Bron {self.source.code} kan niet zoeken op {', '.join(unsupported)}."
+            )
+        return finder(criteria)
 
     def health(self) -> Health:
         if self.health_model is not None:

@@ -33,10 +33,12 @@ from klantocratie.parties.models import IdentifierType, Party, PartyIdentifier
 from klantocratie.parties.validators import passes_eleven_test
 from klantocratie.registry.models import PartyType
 from klantocratie.sources.benefits.models import Benefit, Scheme
+from klantocratie.sources.casestatus.models import CaseStatus
 from klantocratie.sources.common import format_address
 from klantocratie.sources.contactdetails.models import ContactDetails, CorrespondencePreference
 from klantocratie.sources.housing.models import Complaint, ComplaintStatus, RentArrears, Tenancy
 from klantocratie.sources.mailreturns.models import ReturnedMail
+from klantocratie.sources.municipaltax.models import TaxpayerAccount
 from klantocratie.sources.police.models import Report
 from klantocratie.sources.population.models import (
     FamilyRelation,
@@ -305,6 +307,31 @@ _POLICE_REPORTS = {
     "verdachte situatie": "Verdachte personen rond de woning gezien.",
     "jongerenoverlast": "Overlast door groepen jongeren op straat.",
 }
+# Case types per organisation that reports case statuses: (organisation, case-number
+# prefix, case type, usual handling time in days).
+_CASE_TYPES: tuple[tuple[str, str, str, int], ...] = (
+    ("Gemeente Almelo", "ALM", "Aanvraag parkeervergunning", 28),
+    ("Gemeente Almelo", "ALM", "Melding openbare ruimte", 14),
+    ("Gemeente Almelo", "ALM", "Aanvraag omgevingsvergunning", 56),
+    ("Gemeente Almelo", "ALM", "Aanvraag Wmo-voorziening", 42),
+    ("Gemeente Almelo", "ALM", "Aanvraag bijzondere bijstand", 56),
+    ("UWV", "UWV", "Aanvraag WW-uitkering", 28),
+    ("UWV", "UWV", "Herbeoordeling WIA-uitkering", 90),
+    ("Belastingdienst", "BD", "Aanvraag zorgtoeslag", 56),
+    ("Belastingdienst", "BD", "Bezwaar aanslag inkomstenbelasting", 84),
+    ("Woonstichting Twentehuis", "WST", "Reparatieverzoek", 21),
+    ("GBTwente", "GBT", "Bezwaar WOZ-beschikking", 84),
+    ("GBTwente", "GBT", "Verzoek kwijtschelding gemeentelijke belastingen", 56),
+)
+_CASE_STATUSES = (
+    "Ontvangen",
+    "In behandeling",
+    "Aanvullende informatie gevraagd",
+    "Besluit in voorbereiding",
+)
+# Fictitious bank codes for demo account numbers; the check digits are real.
+_BANK_CODES = ("ABNA", "INGB", "RABO", "SNSB", "TRIO", "ASNB")
+
 # Chance that a child of an age (below the first number) has left home.
 _LEAVING_HOME = ((20, 0.1), (22, 0.35), (25, 0.6), (30, 0.85))
 _MAIL_SENDERS = (
@@ -337,6 +364,13 @@ def _ascii(text: str) -> str:
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _iban(bank: str, account: int) -> str:
+    """A Dutch IBAN with valid ISO 13616 check digits."""
+    bban = f"{bank}{account:010d}"
+    numeric = "".join(str(int(char, 36)) for char in f"{bban}NL00")
+    return f"NL{98 - int(numeric) % 97:02d}{bban}"
 
 
 def _money(value: float) -> Decimal:
@@ -606,6 +640,10 @@ class _Municipality:
         self._establishments = (f"{n:012d}" for n in range(ESTABLISHMENT_BASE, 10**12))
         places, weights = zip(*_BIRTH_PLACES, strict=True)
         self._places: tuple[str, ...] = places
+        # Cases and taxpayer accounts draw from a random stream of their own, so adding
+        # them left every other registry's demo data exactly as it was.
+        self.case_rng = random.Random(f"{seed}-zaken")
+        self._case_numbers: Counter[tuple[str, int]] = Counter()
         self._place_weights = list(accumulate(weights))
 
     # BRP test persons ----------------------------------------------------------------
@@ -995,6 +1033,8 @@ class _Municipality:
             self._contact_details(member)
         if age < 18:
             return
+        self._cases(member)
+        self._taxpayer_account(member)
         incomes = self._incomes(member)
         self._assessments(member, incomes)
         self._benefits(member, home, incomes[-1] if incomes else 0.0)
@@ -1431,6 +1471,66 @@ class _Municipality:
             (date(2026, 10, 6), "Belastingdienst"),
         ):
             add(ReturnedMail(bsn=bsn, date=day, sender=sender, address=home.one_line()))
+        add(TaxpayerAccount(bsn=bsn, iban=_iban("INGB", 6543210)))
+        # Her story in cases: the WW award reviewed now she earns from her workshop, a
+        # payment plan for the tax arrears, special assistance, and the leaking bathroom.
+        for organisation, prefix, case_type, status, on, expected, closed in (
+            ("Gemeente Almelo", "ALM", "Melding openbare ruimte: losliggende stoeptegels",
+             "Afgehandeld", date(2026, 3, 2), date(2026, 3, 16), date(2026, 3, 2)),
+            ("UWV", "UWV", "Herbeoordeling WW-uitkering (inkomsten uit onderneming)",
+             "In behandeling", date(2026, 10, 2), date(2026, 11, 27), None),
+            ("Belastingdienst", "BD", "Verzoek betalingsregeling inkomstenbelasting 2024",
+             "Aanvullende informatie gevraagd", date(2026, 10, 21), date(2026, 12, 15), None),
+            ("Gemeente Almelo", "ALM", "Aanvraag bijzondere bijstand",
+             "Ontvangen", date(2026, 10, 28), date(2026, 12, 23), None),
+            ("Woonstichting Twentehuis", "WST", "Reparatieverzoek lekkage badkamer",
+             "Ingepland", date(2026, 10, 15), date(2026, 11, 12), None),
+        ):  # fmt: skip
+            add(
+                CaseStatus(
+                    bsn=bsn,
+                    case_number=self._case_number(prefix, on.year),
+                    organisation=organisation,
+                    case_type=case_type,
+                    status=status,
+                    status_date=on,
+                    expected_end=expected,
+                    closed_on=closed,
+                )
+            )
+
+    def _case_number(self, prefix: str, year: int) -> str:
+        self._case_numbers[(prefix, year)] += 1
+        return f"{prefix}-{year}-{self._case_numbers[(prefix, year)]:06d}"
+
+    def _cases(self, member: _Member) -> None:
+        """Cases at the partner organisations; most residents have none running."""
+        rng = self.case_rng
+        if rng.random() >= 0.18:
+            return
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            organisation, prefix, case_type, days = rng.choice(_CASE_TYPES)
+            started = REFERENCE_DATE - timedelta(days=rng.randint(1, 240))
+            status_date = started + timedelta(days=rng.randint(0, (REFERENCE_DATE - started).days))
+            closed = status_date if rng.random() < 0.3 else None
+            self.sink.add(
+                CaseStatus(
+                    bsn=member.bsn,
+                    case_number=self._case_number(prefix, started.year),
+                    organisation=organisation,
+                    case_type=case_type,
+                    status="Afgehandeld" if closed else rng.choice(_CASE_STATUSES),
+                    status_date=status_date,
+                    expected_end=started + timedelta(days=days),
+                    closed_on=closed,
+                )
+            )
+
+    def _taxpayer_account(self, member: _Member) -> None:
+        rng = self.case_rng
+        if rng.random() < 0.6:
+            account = _iban(rng.choice(_BANK_CODES), rng.randrange(10**9, 10**10))
+            self.sink.add(TaxpayerAccount(bsn=member.bsn, iban=account))
 
 
 def generate_municipality(

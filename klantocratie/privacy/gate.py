@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +29,12 @@ from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from klantocratie.connectors.base import PartyRef, SourceUnavailable, connector_for
+from klantocratie.connectors.base import (
+    PartyRef,
+    SearchNotSupported,
+    SourceUnavailable,
+    connector_for,
+)
 from klantocratie.parties.models import Party
 from klantocratie.registry.models import DataElement, Source
 
@@ -38,6 +43,7 @@ from .errors import (
     AccessDenied,
     ActivityNotValid,
     ChoiceDenies,
+    GateError,
     LogWriteFailed,
     UnknownActivity,
     UnknownElement,
@@ -335,7 +341,7 @@ def read(
     span, parent_span_id = _open_span()
     subject_id, subject_type = _subject(party)
     try:
-        activity = resolve_activity(ctx.activity, started_at.date())
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
         if elements is not None:
             _check_known_elements(elements)
         allowed = permitted_elements(ctx, activity, party, timezone.localdate())
@@ -430,7 +436,7 @@ def change(ctx: AccessContext, party: Party, element: str, value: Any) -> Change
     span, parent_span_id = _open_span()
     subject_id, subject_type = _subject(party)
     try:
-        activity = resolve_activity(ctx.activity, started_at.date())
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
         _check_known_elements([element])
         allowed = permitted_elements(ctx, activity, party, timezone.localdate(), change=True)
         if element not in allowed:
@@ -548,7 +554,7 @@ def access(
     permits: dict[str, tuple[DataElement, Grant]] = {}
     current: Party | None = None
     try:
-        activity = resolve_activity(ctx.activity, started_at.date())
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
         _check_known_elements(elements)
         for current in unique:
             allowed = permitted_elements(
@@ -621,3 +627,221 @@ def access(
 
 class _LogFailure(Exception):
     """Carries a log-write error out of the atomic block so the block rolls back first."""
+
+
+# --- finding parties -------------------------------------------------------------------
+
+# A search answers with a short list to choose from, never a register extract.
+MAX_FOUND = 20
+
+
+@dataclass(frozen=True)
+class FoundParty:
+    """One party a search found, with the summary elements the requester may see."""
+
+    party: Party
+    values: dict[str, ElementValue]
+
+
+@dataclass
+class FindResult:
+    found: list[FoundParty]
+    # More parties matched than are listed; the requester should narrow the search.
+    truncated: bool
+    sources: list[SourceStatus]
+    trace_id: str
+
+
+def _searchable_grants(
+    ctx: AccessContext, activity: ProcessingActivity, on: date
+) -> dict[str, DataElement]:
+    """Elements the context may view of any party: the ones it may search by."""
+    grants = (
+        Grant.objects.filter(
+            organisation__code=ctx.organisation,
+            role=ctx.role,
+            activity=activity,
+            subject_scope=SubjectScope.ANY,
+        )
+        .filter(_valid_on(on))
+        .prefetch_related(
+            Prefetch(
+                "elements", queryset=DataElement.objects.select_related("source__organisation")
+            )
+        )
+    )
+    return {element.code: element for grant in grants for element in grant.elements.all()}
+
+
+def _ask_sources(
+    criteria: Mapping[str, Any], elements: dict[str, DataElement]
+) -> tuple[list[PartyRef] | None, list[SourceStatus]]:
+    """Each owning source answers for its own criteria; a party must satisfy them all.
+
+    Returns None instead of a list when a source could not answer.
+    """
+    by_source: dict[int, dict[str, Any]] = defaultdict(dict)
+    sources: dict[int, Source] = {}
+    for code, value in criteria.items():
+        by_source[elements[code].source_id][code] = value
+        sources[elements[code].source_id] = elements[code].source
+    matches: list[PartyRef] | None = []
+    statuses: list[SourceStatus] = []
+    for position, (source_id, own) in enumerate(by_source.items()):
+        source = sources[source_id]
+        started = time.perf_counter()
+        try:
+            if not source.active:
+                raise SourceUnavailable("Bron staat uit.")
+            refs = connector_for(source).find(own)
+        except SourceUnavailable as error:
+            refs, detail = None, str(error) or "Bron niet beschikbaar."
+        except SearchNotSupported:
+            raise
+        except Exception:
+            logger.exception("Source %s failed while searching", source.code)
+            refs, detail = None, "Bron gaf een fout."
+        else:
+            detail = ""
+        statuses.append(
+            SourceStatus(
+                code=source.code,
+                name=source.name,
+                organisation_name=source.organisation.name,
+                available=refs is not None,
+                detail=detail,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                elements=tuple(own),
+            )
+        )
+        if refs is None or matches is None:
+            matches = None
+            continue
+        if position == 0:
+            matches = list(dict.fromkeys(refs))
+        else:
+            wanted = set(refs)
+            matches = [ref for ref in matches if ref in wanted]
+    return matches, statuses
+
+
+def _parties_for(refs: Sequence[PartyRef]) -> list[Party]:
+    """The registered parties behind source references, in the sources' order."""
+    wanted = {(ref.identifier_type, ref.value) for ref in refs}
+    if not wanted:
+        return []
+    query = Q()
+    for identifier_type, value in wanted:
+        query |= Q(identifiers__identifier_type=identifier_type, identifiers__value=value)
+    parties = Party.objects.filter(query).prefetch_related("identifiers").distinct()
+    by_ref: dict[tuple[str, str], Party] = {}
+    for party in parties:
+        for identifier in party.identifiers.all():
+            by_ref[(identifier.identifier_type, identifier.value)] = party
+    ordered = [by_ref.get((ref.identifier_type, ref.value)) for ref in refs]
+    return list({p.pk: p for p in ordered if p is not None}.values())
+
+
+def find(
+    ctx: AccessContext,
+    criteria: Mapping[str, Any],
+    *,
+    show: Sequence[str] = (),
+) -> FindResult:
+    """Find parties by attributes, asking the sources that own those attributes.
+
+    The requester needs a grant (for any party, not only themselves) on every element
+    used as a criterion. Each party found gets one processing-log record (operation
+    "search") and an audit entry; the `show` elements it may see (e.g. name and
+    address, so an agent can pick the right person from a list) are read from their
+    sources under that same record. Parties whose choices exclude the activity are left
+    out. A search that finds nobody processed nobody's data: it is audited, not logged.
+    """
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    codes = sorted(criteria)
+    try:
+        if not codes:
+            raise UnknownElement("Geef minstens één zoekgegeven.")
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
+        _check_known_elements(codes)
+        searchable = _searchable_grants(ctx, activity, timezone.localdate())
+        refused = [code for code in codes if code not in searchable]
+        if refused:
+            raise AccessDenied(
+                f"Geen autorisatie om te zoeken op: {', '.join(refused)}.", field="criteria"
+            )
+        for code in codes:
+            source = searchable[code].source
+            if code not in connector_for(source).searchable():
+                raise AccessDenied(
+                    f"Bron {source.name} kan niet zoeken op {searchable[code].label.lower()}.",
+                    field="criteria",
+                )
+    except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
+        _audit(ctx, span, ctx.activity, "search", "", codes, AuditOutcome.DENIED, error.message)
+        raise
+
+    try:
+        refs, statuses = _ask_sources(criteria, searchable)
+    except SearchNotSupported as error:
+        _audit(ctx, span, activity.identifier, "search", "", codes, AuditOutcome.DENIED, str(error))
+        raise GateError(str(error), field="criteria") from error
+    if refs is None:
+        down = ", ".join(s.name for s in statuses if not s.available)
+        reason = f"Zoeken lukt nu niet: {down} is niet bereikbaar."
+        _audit(ctx, span, activity.identifier, "search", "", codes, AuditOutcome.FAILED, reason)
+        raise SourceUnavailable(reason)
+    candidates = _parties_for(refs)
+    today = timezone.localdate()
+    found: list[FoundParty] = []
+    truncated = False
+    for party in candidates:
+        try:
+            _check_choice(activity, party, started_at)
+            allowed = permitted_elements(ctx, activity, party, today)
+        except AccessDenied:
+            continue
+        if len(found) == MAX_FOUND:
+            truncated = True
+            break
+        shown = {code: allowed[code] for code in show if code in allowed}
+        values, _statuses, _missing = _fetch(party, shown, activity) if shown else ({}, [], {})
+        found.append(FoundParty(party=party, values=values))
+
+    subjects = [_subject(item.party) for item in found]
+    try:
+        with transaction.atomic():
+            log.append(
+                log.LogEntry(
+                    trace_id=span.trace_id,
+                    span_id=span.span_id,
+                    parent_span_id=parent_span_id,
+                    operation="search",
+                    processing_activity_id=activity.identifier,
+                    data_subject_id=subject_id,
+                    data_subject_type=subject_type,
+                    start_time=started_at,
+                    end_time=timezone.now(),
+                    status="OK",
+                )
+                for subject_id, subject_type in subjects
+            )
+            for (subject_id, _type), item in zip(subjects, found, strict=True):
+                _audit(
+                    ctx,
+                    span,
+                    activity.identifier,
+                    "search",
+                    subject_id,
+                    [*codes, *item.values],
+                    AuditOutcome.ALLOWED,
+                )
+            if not found:
+                _audit(ctx, span, activity.identifier, "search", "", codes, AuditOutcome.ALLOWED)
+    except DatabaseError as error:
+        logger.exception("Processing log write failed; search results withheld")
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; er zijn geen zoekresultaten getoond."
+        ) from error
+    return FindResult(found=found, truncated=truncated, sources=statuses, trace_id=span.trace_id)

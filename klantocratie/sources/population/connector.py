@@ -192,9 +192,9 @@ def find_persons(criteria: SearchCriteria) -> list[PartyRef]:
     if "person.address" not in criteria and "person.birth" not in criteria:
         raise SearchNotSupported("Zoek op naam altijd samen met een geboortedatum of adres.")
     wanted = _name_words(criteria.get("person.name", ""))
-    rows = persons.order_by("bsn").values_list(
-        "bsn", "given_names", "surname_prefix", "surname"
-    )[:_CANDIDATE_LIMIT]
+    rows = persons.order_by("bsn").values_list("bsn", "given_names", "surname_prefix", "surname")[
+        :_CANDIDATE_LIMIT
+    ]
     return [
         PartyRef("bsn", bsn)
         for bsn, given, prefix, surname in rows
