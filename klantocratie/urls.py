@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("contacten/", include("klantocratie.contacts.urls")),
     path("kennisbank/", include("klantocratie.knowledge.urls")),
     path("api/", include("klantocratie.api.urls")),
-    path("oidc/", include("mozilla_django_oidc.urls")),
     path("beheer/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

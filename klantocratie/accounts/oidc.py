@@ -1,20 +1,30 @@
 """OpenID Connect login for production (DigiD/eHerkenning brokers, the organisation's IdP).
 
-Roles come from a claim (settings.OIDC_ROLES_CLAIM) holding entries "organisation:role".
-A user whose claim names no known organisation and role gets no membership, and so
-sees nothing until an administrator assigns one.
+Roles come from a claim (settings.OIDC_ROLES_CLAIM) holding entries "organisation:role",
+each working under its role's default processing activity. A resident logging in through
+a DigiD broker carries a BSN claim (settings.OIDC_BSN_CLAIM) instead and becomes a
+resident tied to their own party, so they reach their own data only. A user whose
+claims name no known organisation and role gets no membership, and so sees nothing
+until an administrator assigns one.
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from klantocratie.registry.models import Organisation
+from klantocratie.parties.models import IdentifierType, Party
+from klantocratie.parties.services import register_party
+from klantocratie.parties.validators import validate_bsn
+from klantocratie.registry.models import Organisation, PartyType
 
 from .models import Membership
 from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 class MembershipOIDCBackend(OIDCAuthenticationBackend):
@@ -37,6 +47,9 @@ class MembershipOIDCBackend(OIDCAuthenticationBackend):
             organisation, _, role = str(entry).partition(":")
             if role in Role.values:
                 wanted.add((organisation, role))
+        resident = self._resident_membership(claims)
+        if resident is not None:
+            wanted.add(resident[:2])
         organisations = {
             o.code: o for o in Organisation.objects.filter(code__in=[w[0] for w in wanted])
         }
@@ -49,6 +62,25 @@ class MembershipOIDCBackend(OIDCAuthenticationBackend):
         ).delete()
         for code, role in wanted:
             if code in organisations:
-                Membership.objects.get_or_create(
-                    user=user, organisation=organisations[code], role=role
+                Membership.objects.update_or_create(
+                    user=user,
+                    organisation=organisations[code],
+                    role=role,
+                    defaults={
+                        "default_activity": settings.DEFAULT_ACTIVITY_BY_ROLE.get(role, ""),
+                        "party": resident[2] if resident and role == Role.RESIDENT else None,
+                    },
                 )
+
+    def _resident_membership(self, claims: dict[str, Any]) -> tuple[str, str, Party] | None:
+        """The resident membership a valid BSN claim gives, or None."""
+        bsn = str(claims.get(settings.OIDC_BSN_CLAIM, "")) if settings.OIDC_BSN_CLAIM else ""
+        if not bsn or not settings.OIDC_RESIDENT_ORGANISATION:
+            return None
+        try:
+            validate_bsn(bsn)
+        except ValidationError:
+            logger.warning("OIDC login with an invalid BSN claim ignored")
+            return None
+        party = register_party(PartyType.PERSON, {IdentifierType.BSN: bsn})
+        return settings.OIDC_RESIDENT_ORGANISATION, Role.RESIDENT, party

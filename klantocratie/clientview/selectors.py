@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from klantocratie.parties.models import Party
 from klantocratie.privacy import gate
-from klantocratie.privacy.errors import AccessDenied
+from klantocratie.privacy.errors import GateError
 from klantocratie.privacy.models import ProcessingActivity
 
 
@@ -71,8 +71,10 @@ def build_client_view(ctx: gate.AccessContext, party: Party) -> ClientView:
     for code in supplements:
         try:
             results.append(gate.read(replace(ctx, activity=code), party))
-        except AccessDenied as denial:
-            withheld.append(denial.message)
+        except GateError as refusal:
+            # A supplement that is refused, expired or not yet valid only withholds its
+            # own extra data; the main view stands.
+            withheld.append(refusal.message)
 
     sections: dict[str, SourceSection] = {}
     for result in results:

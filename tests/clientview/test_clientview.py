@@ -125,6 +125,20 @@ class TestSupplementaryActivity:
             ProcessingLogRecord.objects.values_list("processing_activity_id", flat=True)
         ) == ["extra@1", "kcc@1"]
 
+    def test_expired_supplement_withholds_only_its_own_data(
+        self, client: Client, extra: World
+    ) -> None:
+        from klantocratie.privacy.models import ProcessingActivity
+
+        ProcessingActivity.objects.filter(code="extra").update(valid_to=dt.date(2021, 1, 1))
+        login_as(client, extra)
+        response = client.get(reverse("api:party-client-view", args=[extra.anna.uuid]))
+        assert response.status_code == 200
+        view = response.json()
+        codes = {v["code"] for s in view["sections"] for v in s["values"]}
+        assert "person.name" in codes and "tenancy.complaints" not in codes
+        assert any("niet meer geldig" in reason for reason in view["withheld"])
+
 
 class TestApi:
     def test_lookup_by_bsn(self, client: Client, world: World) -> None:
