@@ -36,6 +36,19 @@ class Health:
     checked_at: datetime = field(default_factory=timezone.now)
 
 
+@dataclass(frozen=True)
+class Concerning:
+    """A value that is also personal data of other data subjects.
+
+    A household's composition tells something about each member; a connector that
+    returns such a value names those members, so the gate logs the processing for each
+    of them too.
+    """
+
+    value: Any
+    subjects: tuple[PartyRef, ...]
+
+
 class SourceUnavailable(Exception):
     """The source could not be reached in time; the caller shows it as unavailable."""
 

@@ -30,6 +30,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from klantocratie.connectors.base import (
+    Concerning,
     PartyRef,
     SearchNotSupported,
     SourceUnavailable,
@@ -232,9 +233,16 @@ def _party_ref(party: Party) -> PartyRef:
 
 
 def _fetch(
-    party: Party, allowed: dict[str, tuple[DataElement, Grant]], activity: ProcessingActivity
+    party: Party,
+    allowed: dict[str, tuple[DataElement, Grant]],
+    activity: ProcessingActivity,
+    co_subjects: set[PartyRef] | None = None,
 ) -> tuple[dict[str, ElementValue], list[SourceStatus], dict[str, str]]:
-    """Ask each source for its permitted elements; a failing source only marks itself."""
+    """Ask each source for its permitted elements; a failing source only marks itself.
+
+    Other data subjects that a value is also about are added to `co_subjects`; callers
+    that show only identifying elements (a search's result list) pass none.
+    """
     by_source: dict[int, list[DataElement]] = defaultdict(list)
     sources: dict[int, Source] = {}
     for element, _grant in allowed.values():
@@ -276,10 +284,15 @@ def _fetch(
             if not available:
                 missing[element.code] = "Bron niet beschikbaar"
                 continue
+            value = answer.get(element.code)
+            if isinstance(value, Concerning):
+                if co_subjects is not None:
+                    co_subjects.update(value.subjects)
+                value = value.value
             values[element.code] = ElementValue(
                 code=element.code,
                 label=element.label,
-                value=answer.get(element.code),
+                value=value,
                 source_code=source.code,
                 source_name=source.name,
                 organisation_name=source.organisation.name,
@@ -375,25 +388,35 @@ def read(
             raise AccessDenied(reason, field="elements")
         allowed = {code: allowed[code] for code in elements if code in allowed}
 
-    values, statuses, missing = _fetch(party, allowed, activity)
-    entry = log.LogEntry(
-        trace_id=span.trace_id,
-        span_id=span.span_id,
-        parent_span_id=parent_span_id,
-        operation=operation,
-        processing_activity_id=activity.identifier,
-        data_subject_id=subject_id,
-        data_subject_type=subject_type,
-        start_time=started_at,
-        end_time=timezone.now(),
-        status="OK" if values or not allowed else "ERROR",
-    )
+    co_subjects: set[PartyRef] = set()
+    values, statuses, missing = _fetch(party, allowed, activity, co_subjects)
+    ended_at = timezone.now()
+    others = {
+        (log.pseudonymise(ref.identifier_type, ref.value), ref.identifier_type)
+        for ref in co_subjects
+    } - {(subject_id, subject_type)}
+    subjects = [(subject_id, subject_type), *sorted(others)]
+    entries = [
+        log.LogEntry(
+            trace_id=span.trace_id,
+            span_id=span.span_id,
+            parent_span_id=parent_span_id,
+            operation=operation,
+            processing_activity_id=activity.identifier,
+            data_subject_id=data_subject_id,
+            data_subject_type=data_subject_type,
+            start_time=started_at,
+            end_time=ended_at,
+            status="OK" if values or not allowed else "ERROR",
+        )
+        for data_subject_id, data_subject_type in subjects
+    ]
     outcome = AuditOutcome.ALLOWED
     if elements is not None and len(allowed) < len(set(elements)):
         outcome = AuditOutcome.PARTIAL
     try:
         with transaction.atomic():
-            log.append([entry])
+            log.append(entries)
             _audit(ctx, span, activity.identifier, operation, subject_id, values.keys(), outcome)
     except DatabaseError as error:
         logger.exception("Processing log write failed; read of %s withheld", subject_type)

@@ -5,6 +5,7 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
+from klantocratie.connectors.base import Concerning, PartyRef
 from klantocratie.connectors.models import ChangeStatus, SourceChange
 from klantocratie.connectors.services import deliver_pending
 from klantocratie.events.models import Event
@@ -28,7 +29,7 @@ from klantocratie.privacy.models import (
     ProcessingLogRecord,
     SubjectScope,
 )
-from tests.conftest import BSN_ANNA, World
+from tests.conftest import BSN_ANNA, BSN_BERT, World
 from tests.support.memory_connector import MemoryConnector
 
 
@@ -224,6 +225,18 @@ class TestProcessingLog:
         anna_id = log.pseudonymise("bsn", BSN_ANNA)
         assert ProcessingLogRecord.objects.filter(data_subject_id=anna_id).count() == 3
         assert AuditEntry.objects.filter(outcome=AuditOutcome.ALLOWED).count() == len(reads)
+
+    def test_value_about_other_persons_logs_each_of_them(self, world: World) -> None:
+        household = {"aantal_personen": 2, "leden": [{"relatie": "partner"}]}
+        MemoryConnector.records["brp"][("bsn", BSN_ANNA)]["person.address"] = Concerning(
+            household, (PartyRef("bsn", BSN_BERT), PartyRef("bsn", BSN_ANNA))
+        )
+        result = gate.read(world.ctx(), world.anna)
+        assert result.values["person.address"].value == household
+        subjects = ProcessingLogRecord.objects.filter(trace_id=result.trace_id)
+        assert sorted(subjects.values_list("data_subject_id", flat=True)) == sorted(
+            [log.pseudonymise("bsn", BSN_ANNA), log.pseudonymise("bsn", BSN_BERT)]
+        )
 
     def test_record_has_logboek_fields_and_no_identity(self, world: World) -> None:
         result = gate.read(world.ctx(), world.anna)

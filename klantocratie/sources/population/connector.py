@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 
 from klantocratie.connectors.base import (
+    Concerning,
     LocalRegistryConnector,
     PartyRef,
     SearchCriteria,
@@ -95,6 +96,10 @@ def _valid_on(on: date | None) -> Q:
 
 
 def household(bsn: str, on: date | None = None) -> dict[str, Any] | None:
+    return _household(bsn, on)[0]
+
+
+def _household(bsn: str, on: date | None) -> tuple[dict[str, Any] | None, list[str]]:
     """The household at the person's address on a date (None: now), in one query.
 
     Members are the other persons registered at the same dwelling on that date, each
@@ -118,6 +123,7 @@ def household(bsn: str, on: date | None = None) -> dict[str, Any] | None:
         .values_list("bsn", "valid_from", "valid_to", "member_birth_date", "relation")
     )
     members: list[dict[str, Any]] = []
+    member_bsns: list[str] = []
     changes: list[date] = []
     present = False
     for member_bsn, valid_from, valid_to, birth_date, relation in rows:
@@ -133,6 +139,7 @@ def household(bsn: str, on: date | None = None) -> dict[str, Any] | None:
         if member_bsn == bsn:
             present = True
             continue
+        member_bsns.append(member_bsn)
         members.append(
             {
                 "relatie": _RELATION_WORDS.get(relation, "overig"),
@@ -140,17 +147,21 @@ def household(bsn: str, on: date | None = None) -> dict[str, Any] | None:
             }
         )
     if not present:
-        return None
+        return None, []
     members.sort(key=lambda m: (m["geboortejaar"] is None, m["geboortejaar"] or 0))
-    return {
+    composition = {
         "aantal_personen": len(members) + 1,
         "leden": members,
         "sinds": max(changes).isoformat() if changes else None,
     }
+    return composition, member_bsns
 
 
-def read_household(party: PartyRef) -> dict[str, Any] | None:
-    return household(party.value)
+def read_household(party: PartyRef) -> Concerning | None:
+    composition, member_bsns = _household(party.value, None)
+    if composition is None:
+        return None
+    return Concerning(composition, tuple(PartyRef("bsn", bsn) for bsn in sorted(member_bsns)))
 
 
 # Persons born on one day or living at one address are few even in a city of a million;
