@@ -160,6 +160,11 @@ def verify(
         result.checked += 1
         if on_progress and result.checked % chunk_size == 0:
             on_progress(result.checked)
+        if sequence < expected_sequence:
+            # The chain starts at 1 and only grows, so a lower number was put in by hand;
+            # leave it out of the chain so the records after it are judged on their own.
+            result.problems.append(f"record {sequence} inserted before the start of the chain")
+            continue
         gap = sequence > expected_sequence
         if gap:
             missing = _span(expected_sequence, sequence - 1)
@@ -169,8 +174,11 @@ def verify(
                 f"record {sequence} changed (its hash does not match its content)"
             )
         elif stored_previous != previous_hash and not gap:
+            # Either the predecessor was edited and re-hashed, or this one was swapped in.
             result.problems.append(
-                f"record {sequence} inserted or replaced (it does not link to record {sequence - 1})"
+                f"record {sequence} does not link to record {sequence - 1}: record "
+                f"{sequence - 1} was changed and re-hashed, or record {sequence} was inserted "
+                "or replaced"
             )
         if expected_head is not None and sequence == expected_head[0]:
             anchor_seen = True

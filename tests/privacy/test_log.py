@@ -73,7 +73,10 @@ def test_changed_record_with_recomputed_hash_breaks_the_next_link(
         execute(
             f"UPDATE {TABLE} SET status = 'ERROR', record_hash = %s WHERE sequence = 3", [forged]
         )
-    assert _problems() == ["record 4 inserted or replaced (it does not link to record 3)"]
+    assert _problems() == [
+        "record 4 does not link to record 3: record 3 was changed and re-hashed, "
+        "or record 4 was inserted or replaced"
+    ]
 
 
 def test_removed_record_is_named(chain: list[ProcessingLogRecord]) -> None:
@@ -109,6 +112,19 @@ def test_inserted_record_is_named(chain: list[ProcessingLogRecord]) -> None:
     assert "record 8 inserted after the chain head" in problems
 
 
+def test_record_inserted_before_the_start_is_named(chain: list[ProcessingLogRecord]) -> None:
+    first = ProcessingLogRecord.objects.get(sequence=1)
+    values = [getattr(first, f) for f in log._HASHED_FIELDS]
+    values[0] = 0
+    execute(
+        f"INSERT INTO {TABLE} (sequence, trace_id, span_id, parent_span_id, operation, processing_activity_id,"
+        " data_subject_id, data_subject_type, start_time, end_time, status, previous_hash, record_hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [*values, log.compute_hash(values)],
+    )
+    assert _problems() == ["record 0 inserted before the start of the chain"]
+
+
 def test_replaced_record_is_named(chain: list[ProcessingLogRecord]) -> None:
     with append_only_lifted():
         execute(
@@ -117,7 +133,10 @@ def test_replaced_record_is_named(chain: list[ProcessingLogRecord]) -> None:
         )
     problems = _problems()
     assert "record 2 changed (its hash does not match its content)" in problems
-    assert "record 3 inserted or replaced (it does not link to record 2)" in problems
+    assert (
+        "record 3 does not link to record 2: record 2 was changed and re-hashed, "
+        "or record 3 was inserted or replaced"
+    ) in problems
 
 
 def test_model_refuses_update_and_delete(chain: list[ProcessingLogRecord]) -> None:
