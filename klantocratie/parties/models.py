@@ -6,6 +6,7 @@ lives in its authoritative source and is read through the privacy gate.
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from klantocratie.registry.models import PartyType
@@ -73,3 +74,13 @@ class PartyIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_identifier_type_display()} {self.value}"
+
+    def clean(self) -> None:
+        # Forms and imports that call full_clean() get the same checks as the services.
+        validator = IDENTIFIER_VALIDATORS.get(self.identifier_type)  # type: ignore[call-overload]
+        if validator is None:
+            raise ValidationError({"identifier_type": "Onbekend soort identificatie."})
+        try:
+            validator(self.value)
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from None

@@ -139,3 +139,14 @@ def test_identifiers_refuse_digits_of_other_scripts(foreign: list[str], at: int)
         value = valid[:at] + "".join(foreign) + valid[at + len(foreign) :]
         with pytest.raises(ValidationError):
             validate(value)
+
+
+@pytest.mark.django_db
+def test_identifier_full_clean_names_the_value() -> None:
+    from klantocratie.parties.models import Party, PartyIdentifier
+
+    party = Party.objects.create(party_type="person")
+    with pytest.raises(ValidationError) as caught:
+        PartyIdentifier(party=party, identifier_type="bsn", value="123456789").full_clean()
+    assert caught.value.message_dict == {"value": ["Dit BSN voldoet niet aan de elfproef."]}
+    PartyIdentifier(party=party, identifier_type="bsn", value="999990019").full_clean()
