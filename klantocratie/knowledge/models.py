@@ -198,6 +198,8 @@ class SearchDocument(models.Model):
     text = models.TextField()
     index_text = models.TextField(blank=True)
     embedding_text = models.TextField()
+    # Curated documents (answers, products the region describes) outrank the bare UPL list.
+    boost = models.FloatField(default=1.0)
     embedding = models.BinaryField(null=True)
     embedding_key = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

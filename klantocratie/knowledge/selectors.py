@@ -149,9 +149,8 @@ def _rerank(query: str, rows: Sequence[SearchDocument], scores: dict[int, float]
     similarity = matrix @ encoder.encode([query])[0]
     top = max(scores.values()) or 1.0
     for row, cosine in zip(rows, similarity, strict=True):
-        scores[row.pk] = (1 - SEMANTIC_WEIGHT) * scores[row.pk] / top + SEMANTIC_WEIGHT * float(
-            cosine
-        )
+        blended = (1 - SEMANTIC_WEIGHT) * scores[row.pk] / top + SEMANTIC_WEIGHT * float(cosine)
+        scores[row.pk] = blended * row.boost
 
 
 def search_knowledge(
@@ -191,14 +190,17 @@ def search_knowledge(
         )
     )
     kept = [
-        (rows[doc_id], score)
+        (rows[doc_id], score * rows[doc_id].boost)
         for doc_id, score in ranked
         if doc_id in rows and rows[doc_id].object_uuid in items
-    ][: max(limit, RERANK_DEPTH)]
+    ]
+    kept.sort(key=lambda pair: pair[1], reverse=True)
+    kept = kept[: max(limit, RERANK_DEPTH)]
     scores = {row.pk: score for row, score in kept}
     if kept and (rerank_enabled() if rerank is None else rerank) and encoder.available():
         head = [row for row, _ in kept[:RERANK_DEPTH]]
-        _rerank(query, head, scores)
+        # The encoder reads the question with its typos mended, as the index does.
+        _rerank(" ".join(vocabulary.mend(w) for w in words(query)), head, scores)
         # Rows past the re-ranked head keep their order below it.
         floor = min(scores[r.pk] for r in head) - 1
         for row, _ in kept[RERANK_DEPTH:]:

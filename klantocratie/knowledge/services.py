@@ -3,11 +3,12 @@
 import csv
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from . import encoder
@@ -195,7 +196,7 @@ class _Document:
     title: str
     text: str
     embedding_text: str
-    extra: list[str] = field(default_factory=list)
+    boost: float = 1.0
 
 
 def _answer_document(answer: QuestionAnswer) -> _Document:
@@ -212,15 +213,24 @@ def _answer_document(answer: QuestionAnswer) -> _Document:
     )
 
 
+# Weight of a national product that no answer, life event or local variant refers to.
+UNCURATED_PRODUCT_BOOST = 0.6
+
+
 def _product_document(product: Product) -> _Document:
     events = [e.name for e in product.life_events.all()]
     text = "\n".join([product.keywords, product.sdg_areas, *events])
+    links = getattr(product, "curated_links", None)
+    if links is None:
+        links = product.answers.count() + product.local_variants.count()
+    curated = bool(product.keywords or events or links)
     return _Document(
         DocumentKind.PRODUCT,
         product.uuid,
         product.name,
         text,
         f"{product.name} {product.keywords} {' '.join(events)}".strip(),
+        1.0 if curated else UNCURATED_PRODUCT_BOOST,
     )
 
 
@@ -231,7 +241,9 @@ def _answers() -> Iterable[QuestionAnswer]:
 
 
 def _products() -> Iterable[Product]:
-    return Product.objects.prefetch_related("life_events")
+    return Product.objects.prefetch_related("life_events").annotate(
+        curated_links=Count("answers", distinct=True) + Count("local_variants", distinct=True)
+    )
 
 
 def _store(documents: Sequence[_Document]) -> list[SearchDocument]:
@@ -247,6 +259,7 @@ def _store(documents: Sequence[_Document]) -> list[SearchDocument]:
         )
         row.title = document.title[:300]
         row.text = document.text
+        row.boost = document.boost
         if row.embedding_text != document.embedding_text:
             row.embedding_text = document.embedding_text
             row.embedding = None
@@ -258,7 +271,7 @@ def _store(documents: Sequence[_Document]) -> list[SearchDocument]:
     SearchDocument.objects.bulk_create([r for r in stored if r.pk is None], batch_size=500)
     SearchDocument.objects.bulk_update(
         [r for r in stored if r.pk is not None],
-        ["title", "text", "embedding_text", "embedding", "embedding_key", "updated_at"],
+        ["title", "text", "boost", "embedding_text", "embedding", "embedding_key", "updated_at"],
         batch_size=500,
     )
     forget_vocabulary()
