@@ -1474,7 +1474,7 @@ class _Municipality:
         add(TaxpayerAccount(bsn=bsn, iban=_iban("INGB", 6543210)))
         # Her story in cases: the WW award reviewed now she earns from her workshop, a
         # payment plan for the tax arrears, special assistance, and the leaking bathroom.
-        for organisation, prefix, case_type, status, on, expected, closed in (
+        for organisation, prefix, case_type, case_status, on, expected, closed in (
             ("Gemeente Almelo", "ALM", "Melding openbare ruimte: losliggende stoeptegels",
              "Afgehandeld", date(2026, 3, 2), date(2026, 3, 16), date(2026, 3, 2)),
             ("UWV", "UWV", "Herbeoordeling WW-uitkering (inkomsten uit onderneming)",
@@ -1492,7 +1492,7 @@ class _Municipality:
                     case_number=self._case_number(prefix, on.year),
                     organisation=organisation,
                     case_type=case_type,
-                    status=status,
+                    status=case_status,
                     status_date=on,
                     expected_end=expected,
                     closed_on=closed,

@@ -29,10 +29,10 @@ LIFE_EVENT_NAMES = {
     "verhuizen": "Verhuizen",
     "geboorte": "Geboorte van een kind",
     "gezinssituatie-verandert": "Veranderde gezinssituatie",
-    "starten-onderneming": "Een onderneming starten",
-    "baan-verliezen": "Werkloos worden",
+    "starten-bedrijf": "Een bedrijf starten",
+    "werkloos-worden": "Werkloos worden",
     "met-pensioen": "Met pensioen gaan",
-    "geldzorgen": "Geldzorgen",
+    "geldzorgen": "Geldzorgen en schulden",
 }
 
 
@@ -88,13 +88,13 @@ def derive_life_events(values: dict[str, ElementValue], today: date) -> list[Lif
     for benefit in benefits.value if benefits and isinstance(benefits.value, list) else []:
         since = _date(benefit.get("sinds"))
         if benefit.get("regeling") == "WW" and since is not None and today - since <= RECENT:
-            events.append(_event("baan-verliezen", f"WW-uitkering sinds {since:%d-%m-%Y}."))
+            events.append(_event("werkloos-worden", f"WW-uitkering sinds {since:%d-%m-%Y}."))
 
     businesses = values.get("person.businesses")
     if businesses and isinstance(businesses.value, list) and businesses.value:
         names = ", ".join(b.get("handelsnaam", "") for b in businesses.value)
         events.append(
-            _event("starten-onderneming", f"Ingeschreven in het Handelsregister: {names}.")
+            _event("starten-bedrijf", f"Ingeschreven in het Handelsregister: {names}.")
         )
 
     birth = _date(_field(values, "person.birth", "geboortedatum"))

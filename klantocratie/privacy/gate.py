@@ -750,12 +750,14 @@ def _ask_sources(
 
 def _parties_for(refs: Sequence[PartyRef]) -> list[Party]:
     """The registered parties behind source references, in the sources' order."""
-    wanted = {(ref.identifier_type, ref.value) for ref in refs}
-    if not wanted:
+    values_by_type: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        values_by_type[ref.identifier_type].append(ref.value)
+    if not values_by_type:
         return []
     query = Q()
-    for identifier_type, value in wanted:
-        query |= Q(identifiers__identifier_type=identifier_type, identifiers__value=value)
+    for identifier_type, values in values_by_type.items():
+        query |= Q(identifiers__identifier_type=identifier_type, identifiers__value__in=values)
     parties = Party.objects.filter(query).prefetch_related("identifiers").distinct()
     by_ref: dict[tuple[str, str], Party] = {}
     for party in parties:
@@ -815,10 +817,12 @@ def find(
         reason = f"Zoeken lukt nu niet: {down} is niet bereikbaar."
         _audit(ctx, span, activity.identifier, "search", "", codes, AuditOutcome.FAILED, reason)
         raise SourceUnavailable(reason)
-    candidates = _parties_for(refs)
+    # A few more than are listed: some may be unregistered or have excluded the activity.
+    considered = refs[: MAX_FOUND * 2]
+    candidates = _parties_for(considered)
     today = timezone.localdate()
     found: list[FoundParty] = []
-    truncated = False
+    truncated = len(refs) > len(considered)
     for party in candidates:
         try:
             _check_choice(activity, party, started_at)

@@ -40,7 +40,12 @@ def test_recognises_each_identifier(text: str, kind: QueryKind, value: str | Non
 
 def test_criteria_are_keyed_by_the_elements_that_hold_them() -> None:
     assert parse_query("7607AB 12A-2").criteria == {
-        "person.address": {"postcode": "7607AB", "huisnummer": 12, "huisletter": "A", "toevoeging": "2"}
+        "person.address": {
+            "postcode": "7607AB",
+            "huisnummer": 12,
+            "huisletter": "A",
+            "toevoeging": "2",
+        }
     }
     assert parse_query("ter Horst 19-05-1971").criteria == {
         "person.name": "ter horst",
@@ -115,7 +120,7 @@ def test_postcode_and_house_number_in_any_spacing(
 
 @given(
     st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)),
-    st.sampled_from(["Jansen", "de Vries", "ter Horst", "Yılmaz", "van der Berg-Smit"]),
+    st.sampled_from(["Jansen", "de Vries", "ter Horst", "Yılmaz", "van der Berg-Smit"]),  # noqa: RUF001
     st.sampled_from(["{name} {d:%d-%m-%Y}", "{d:%Y-%m-%d} {name}", "{name} {d:%d/%m/%Y}"]),
 )
 def test_name_with_birth_date_in_common_notations(day: date, name: str, pattern: str) -> None:

@@ -188,6 +188,12 @@ def find_persons(criteria: SearchCriteria) -> list[PartyRef]:
     persons = Person.objects.all()
     if "person.address" in criteria:
         address = criteria["person.address"]
+        if (
+            not isinstance(address, dict)
+            or not address.get("postcode")
+            or not address.get("huisnummer")
+        ):
+            raise SearchNotSupported("Zoek op een adres met postcode én huisnummer.")
         residents = Residence.objects.filter(
             postcode=address["postcode"],
             house_number=address["huisnummer"],
