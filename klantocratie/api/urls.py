@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -25,4 +25,5 @@ urlpatterns = [
         name="processing-activities",
     ),
     path("v1/sources/health", views.SourceHealthView.as_view(), name="source-health"),
+    path("klantinteracties/v1/", include("klantocratie.contacts.api.urls")),
 ]

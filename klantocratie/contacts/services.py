@@ -121,12 +121,19 @@ def guarded(
     change: bool = False,
 ) -> Iterator[str]:
     """gate.access over the registry's elements for each party type present; yields the
-    trace id. The block is one transaction even when no party is involved."""
+    trace id. The block is one transaction even when no party is involved.
+
+    The first gate.access is entered outside any transaction of ours, so its audit entry
+    of a refusal survives the rollback that the refusal causes.
+    """
     by_type: dict[str, list[Party]] = {}
     for party in parties:
         by_type.setdefault(party.party_type, []).append(party)
+    if not by_type:
+        with transaction.atomic():
+            yield ""
+        return
     with ExitStack() as stack:
-        stack.enter_context(transaction.atomic())
         trace_id = ""
         for party_type, group in sorted(by_type.items()):
             permit = stack.enter_context(

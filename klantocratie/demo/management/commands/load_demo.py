@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
 from klantocratie.registry.packs import PackError, load_pack
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Demo data: {', '.join(f'{n} {k}' for k, n in counts.items())}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
+        self.stdout.write(f"Demo contacts: {load_demo_contacts(pack)} klantcontacten.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."
