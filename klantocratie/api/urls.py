@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from klantocratie.knowledge.api import KnowledgeSearchView
+
 from . import views
 
 app_name = "api"
@@ -25,5 +27,6 @@ urlpatterns = [
         name="processing-activities",
     ),
     path("v1/sources/health", views.SourceHealthView.as_view(), name="source-health"),
+    path("v1/knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),
     path("klantinteracties/v1/", include("klantocratie.contacts.api.urls")),
 ]

@@ -19,7 +19,7 @@ from django.db import transaction
 from klantocratie.registry.models import Organisation, OrganisationKind
 
 from .models import AnswerStatus, Audience, LifeEvent, LocalVariant, Product, QuestionAnswer
-from .services import rebuild_search_index
+from .services import embed_all, import_upl, rebuild_search_index
 
 LIFE_EVENTS_FILE = "life-events.yaml"
 PRODUCTS_FILE = "products.yaml"
@@ -36,7 +36,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}, {self.entry}" if self.entry else self.file
-        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class KnowledgePackError(Exception):
@@ -132,7 +134,13 @@ class _Reader:
         return found
 
     def choice(
-        self, file: str, entry: str, data: dict[str, Any], name: str, allowed: list[str], default: str
+        self,
+        file: str,
+        entry: str,
+        data: dict[str, Any],
+        name: str,
+        allowed: list[str],
+        default: str,
     ) -> str:
         value = str(data.get(name, default))
         if value not in allowed:
@@ -312,7 +320,11 @@ def load_knowledge(folder: Path | str) -> KnowledgeSummary:
     reader = _Reader(path)
     if not reader.products:
         raise KnowledgePackError(
-            [Problem(str(path), "", "", "er zijn nog geen UPL-producten: voer eerst import_upl uit")]
+            [
+                Problem(
+                    str(path), "", "", "er zijn nog geen UPL-producten: voer eerst import_upl uit"
+                )
+            ]
         )
     events = _life_events(reader)
     keywords = _product_keywords(reader)
@@ -321,7 +333,7 @@ def load_knowledge(folder: Path | str) -> KnowledgeSummary:
     if reader.problems:
         raise KnowledgePackError(reader.problems)
     with transaction.atomic():
-        event_objects = {}
+        event_objects: dict[str, LifeEvent] = {}
         for event in events:
             products = event.pop("products")
             event_objects[event["slug"]], _ = LifeEvent.objects.update_or_create(
@@ -332,7 +344,7 @@ def load_knowledge(folder: Path | str) -> KnowledgeSummary:
         for product, words in keywords:
             product.keywords = words
             product.save(update_fields=["keywords"])
-        answer_objects = {}
+        answer_objects: dict[str, QuestionAnswer] = {}
         for answer in answers:
             values = {
                 k: answer[k]
@@ -373,3 +385,13 @@ def load_knowledge(folder: Path | str) -> KnowledgeSummary:
             "search documents": documents,
         }
     )
+
+
+def load_demo_knowledge(pack: Path | str) -> str:
+    """The national product list and the pack's knowledge folder, as the demo loads them."""
+    products = import_upl()
+    summary = load_knowledge(Path(pack) / "knowledge")
+    # Filling the embedding cache now keeps the demo's first searches fast.
+    embed_all()
+    counts = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
+    return f"{products.products} UPL products, {counts}"

@@ -3,6 +3,7 @@
 import os
 import re
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -133,7 +134,9 @@ def _snippet(text: str, stems: set[str], length: int = 220) -> str:
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     if not sentences:
         return ""
-    best = max(sentences, key=lambda s: (len({stem(w) for w in words(s)} & stems), -len(s)))
+    # Without any shared stem the opening sentence, which usually carries the gist, wins.
+    overlap = [len({stem(w) for w in words(s)} & stems) for s in sentences]
+    best = sentences[max(range(len(sentences)), key=lambda i: (overlap[i], -i))]
     if len(best) <= length:
         return best
     return best[: length - 1].rsplit(" ", 1)[0] + "…"
@@ -179,9 +182,7 @@ def search_knowledge(
     items: dict[Any, QuestionAnswer | Product] = {}
     items.update(
         (a.uuid, a)
-        for a in _answers_allowed(audience, life_event, organisation).filter(
-            uuid__in=answer_uuids
-        )
+        for a in _answers_allowed(audience, life_event, organisation).filter(uuid__in=answer_uuids)
     )
     items.update(
         (p.uuid, p)
@@ -251,6 +252,10 @@ def local_variants(product: Product) -> QuerySet[Any]:
     return product.local_variants.select_related("municipality").order_by("municipality__name")
 
 
+def product_answers(product: Product) -> QuerySet[QuestionAnswer]:
+    return product.answers.filter(status=AnswerStatus.ACTIVE).order_by("question")
+
+
 def life_events() -> QuerySet[LifeEvent]:
     return LifeEvent.objects.all()
 
@@ -267,6 +272,75 @@ def life_event_products(event: LifeEvent) -> QuerySet[Product]:
     return event.products.order_by("name")
 
 
-def organisations_with_answers() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(knowledge_answers__isnull=False).distinct().order_by("name")
+# Most asked -----------------------------------------------------------------------------
 
+# How the contact registry names knowledge answers and products as what a contact was about.
+SUBJECT_ANSWER = "kennisartikel"
+SUBJECT_PRODUCT = "product"
+
+
+@dataclass(frozen=True)
+class AskedItem:
+    kind: str
+    item: QuestionAnswer | Product
+    count: int
+
+
+def most_asked(
+    last_n_contacts: int,
+    life_event: LifeEvent | None = None,
+    organisation: Organisation | None = None,
+    limit: int = 10,
+) -> list[AskedItem]:
+    """The answers and products most contacts were about, among the last N contacts.
+
+    Counts per topic carry no personal data, so this reads the contact registry's
+    subject objects directly. ``organisation`` narrows to the contacts that organisation
+    handled; ``life_event`` to the answers and products of that life event. Inactive
+    answers are left out.
+    """
+    from klantocratie.contacts.models import Contact, SubjectObject
+
+    contacts = Contact.objects.order_by("-occurred_at", "-id")
+    if organisation is not None:
+        contacts = contacts.filter(organisation=organisation)
+    subjects = SubjectObject.objects.filter(
+        contact__in=contacts.values("id")[: max(last_n_contacts, 0)],
+        object_type__in=[SUBJECT_ANSWER, SUBJECT_PRODUCT],
+    )
+    if life_event is not None:
+        answer_ids = [str(u) for u in life_event.answers.values_list("uuid", flat=True)]
+        product_ids = [str(u) for u in life_event.products.values_list("uuid", flat=True)]
+        subjects = subjects.filter(
+            Q(object_type=SUBJECT_ANSWER, object_id__in=answer_ids)
+            | Q(object_type=SUBJECT_PRODUCT, object_id__in=product_ids)
+        )
+    counted = list(
+        subjects.values_list("object_type", "object_id")
+        .annotate(count=Count("id"))
+        .order_by("-count", "object_type", "object_id")
+    )
+    answers = _by_uuid(
+        QuestionAnswer.objects.filter(status=AnswerStatus.ACTIVE),
+        [i for t, i, _ in counted if t == SUBJECT_ANSWER],
+    )
+    products = _by_uuid(Product.objects.all(), [i for t, i, _ in counted if t == SUBJECT_PRODUCT])
+    asked: list[AskedItem] = []
+    for object_type, object_id, count in counted:
+        found = (answers if object_type == SUBJECT_ANSWER else products).get(object_id)
+        if found is not None:
+            kind = DocumentKind.ANSWER if object_type == SUBJECT_ANSWER else DocumentKind.PRODUCT
+            asked.append(AskedItem(kind, found, count))
+        if len(asked) == limit:
+            break
+    return asked
+
+
+def _by_uuid(queryset: QuerySet[Any], ids: Sequence[str]) -> dict[str, Any]:
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return {str(item.uuid): item for item in queryset.filter(uuid__in=valid)}

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from . import encoder
 from .backends import full_text_backend
 from .models import AnswerStatus, DocumentKind, Product, QuestionAnswer, SearchDocument
 from .selectors import current_vocabulary, forget_vocabulary
-from .text import expand
+from .text import Vocabulary, expand
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UPL_FILE = DATA_DIR / "UPL-actueel.csv"
@@ -75,9 +75,7 @@ def _read_csv(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, 
         reader = csv.DictReader(handle)
         missing = [column for column in required if column not in (reader.fieldnames or [])]
         if missing:
-            raise UplImportError(
-                f"{path}, regel 1: kolom(men) ontbreken: {', '.join(missing)}."
-            )
+            raise UplImportError(f"{path}, regel 1: kolom(men) ontbreken: {', '.join(missing)}.")
         rows: list[tuple[int, dict[str, str]]] = []
         for row in reader:
             if None in row:
@@ -180,7 +178,9 @@ def import_upl(
                 to_update, [*parsed[next(iter(parsed))].keys(), "last_reviewed"], batch_size=500
             )
         summary.created, summary.updated = len(to_create), len(to_update)
-        say(f"Nieuw: {summary.created}, bijgewerkt: {summary.updated}, ongewijzigd: {summary.unchanged}.")
+        say(
+            f"Nieuw: {summary.created}, bijgewerkt: {summary.updated}, ongewijzigd: {summary.unchanged}."
+        )
         if to_create or to_update:
             rebuild_search_index(progress=say)
     return summary
@@ -203,7 +203,9 @@ def _answer_document(answer: QuestionAnswer) -> _Document:
     names = [o.name for o in answer.organisations.all()]
     events = [e.name for e in answer.life_events.all()]
     products = [p.name for p in answer.products.all()]
-    text = "\n".join([answer.answer, answer.keywords, answer.departments, *names, *events, *products])
+    text = "\n".join(
+        [answer.answer, answer.keywords, answer.departments, *names, *events, *products]
+    )
     return _Document(
         DocumentKind.ANSWER,
         answer.uuid,
@@ -240,7 +242,7 @@ def _answers() -> Iterable[QuestionAnswer]:
     )
 
 
-def _products() -> Iterable[Product]:
+def _products() -> QuerySet[Product]:
     return Product.objects.prefetch_related("life_events").annotate(
         curated_links=Count("answers", distinct=True) + Count("local_variants", distinct=True)
     )
@@ -305,8 +307,12 @@ def index_answer(answer: QuestionAnswer) -> None:
 
 
 @transaction.atomic
-def index_product(product: Product) -> None:
-    _index(_store([_product_document(product)]))
+def index_products(products: Iterable[Product]) -> None:
+    """Re-index products, e.g. after a life event or local variant that names them changed."""
+    pks = [p.pk for p in products]
+    documents = [_product_document(p) for p in _products().filter(pk__in=pks)]
+    if documents:
+        _index(_store(documents))
 
 
 @transaction.atomic
@@ -319,19 +325,44 @@ def rebuild_search_index(progress: Callable[[str], None] | None = None) -> int:
     """Index every active answer and every product again, with the whole corpus vocabulary.
 
     Compound splitting depends on the words of the whole corpus, so after large edits a
-    rebuild splits older documents against words that arrived later.
+    rebuild splits older documents against words that arrived later. Cached embeddings
+    whose text did not change are kept.
     """
     documents = [_answer_document(a) for a in _answers()]
     documents += [_product_document(p) for p in _products()]
-    keep = {d.uuid for d in documents}
-    stale = SearchDocument.objects.exclude(object_uuid__in=keep)
-    stale.delete()
-    full_text_backend().clear()
-    rows = _store(documents)
-    _index(rows)
+    cached = {
+        uuid: (key, vector)
+        for uuid, key, vector in SearchDocument.objects.values_list(
+            "object_uuid", "embedding_key", "embedding"
+        )
+    }
+    SearchDocument.objects.all().delete()
+    backend = full_text_backend()
+    backend.clear()
+    vocabulary = Vocabulary.from_texts(f"{d.title[:300]}\n{d.text}" for d in documents)
+    rows = []
+    for document in documents:
+        key, vector = cached.get(document.uuid, ("", None))
+        fresh = key == encoder.text_key(document.embedding_text)
+        rows.append(
+            SearchDocument(
+                kind=document.kind,
+                object_uuid=document.uuid,
+                title=document.title[:300],
+                text=document.text,
+                index_text=f"{expand(document.title, vocabulary)}\n{expand(document.text, vocabulary)}",
+                embedding_text=document.embedding_text,
+                boost=document.boost,
+                embedding=vector if fresh else None,
+                embedding_key=key if fresh else "",
+            )
+        )
+    created = SearchDocument.objects.bulk_create(rows, batch_size=500)
+    backend.replace([(r.pk, r.title, r.text) for r in created], vocabulary)
+    forget_vocabulary()
     if progress:
-        progress(f"Zoekindex: {len(rows)} documenten.")
-    return len(rows)
+        progress(f"Zoekindex: {len(created)} documenten.")
+    return len(created)
 
 
 def cache_embeddings(rows: Sequence[SearchDocument], batch_size: int = 64) -> int:
@@ -358,3 +389,11 @@ def embed_all(progress: Callable[[str], None] | None = None) -> int:
         progress(f"Embeddings: {count} berekend.")
     return count
 
+
+@transaction.atomic
+def deactivate_answers(answers: Iterable[QuestionAnswer]) -> int:
+    """Take answers out of use: they stay for the record but search no longer finds them."""
+    uuids = [a.uuid for a in answers]
+    count = QuestionAnswer.objects.filter(uuid__in=uuids).update(status=AnswerStatus.INACTIVE)
+    _unindex(uuids)
+    return count

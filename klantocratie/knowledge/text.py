@@ -21,8 +21,7 @@ _MIN_TAIL = 4
 # Linking sounds Dutch puts between the parts of a compound (bestemming-s-plan).
 _LINKERS = ("s", "en", "e")
 
-STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
     aan af al alle alles als altijd ander andere ben bij bijvoorbeeld binnen dan dat de deze
     die dit doe doen door dus een eens en er ga gaan gaat had heb hebben heeft hem het hier
     hij hoe hoeveel hun ik in is ja je jij jou jouw kan kom komen kunnen kun krijg krijgen
@@ -30,8 +29,8 @@ STOPWORDS = frozenset(
     of om omdat ons onze ook op over te tegen toch tot u uit uw van veel voor waar waarom
     wanneer want was wat we wel welk welke wie wij wil willen word worden wordt zal ze zelf
     zich zij zijn zo zonder zou zouden graag even iets iemand snel moet hoelang lang
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def fold(text: str) -> str:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
+from klantocratie.knowledge.packs import load_demo_knowledge
 from klantocratie.registry.packs import PackError, load_pack
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {error}")
         else:
             self.stdout.write(f"Demo data: {', '.join(f'{n} {k}' for k, n in counts.items())}.")
+        self.stdout.write(f"Knowledge: {load_demo_knowledge(pack)}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
         self.stdout.write(f"Demo contacts: {load_demo_contacts(pack)} klantcontacten.")
         self.stdout.write(

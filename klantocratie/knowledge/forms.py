@@ -1,0 +1,44 @@
+from django import forms
+
+from klantocratie.registry.models import Organisation
+
+from .models import Audience, LifeEvent
+
+
+class KnowledgeSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Zoek in de kennisbank",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autofocus": True,
+                "placeholder": "Bijv. ik ga verhuizen, parkeervergunning, mijn vader is overleden",
+                "accesskey": "z",
+            }
+        ),
+    )
+    audience = forms.ChoiceField(
+        label="Doelgroep",
+        required=False,
+        choices=[
+            ("", "Iedereen"),
+            (Audience.RESIDENT, "Inwoners"),
+            (Audience.BUSINESS, "Ondernemers"),
+        ],
+    )
+    life_event = forms.ModelChoiceField(
+        label="Levensgebeurtenis",
+        required=False,
+        queryset=LifeEvent.objects.all(),
+        to_field_name="slug",
+        empty_label="Alle",
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisatie",
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="code",
+        empty_label="Alle",
+    )
