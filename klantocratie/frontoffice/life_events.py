@@ -93,9 +93,7 @@ def derive_life_events(values: dict[str, ElementValue], today: date) -> list[Lif
     businesses = values.get("person.businesses")
     if businesses and isinstance(businesses.value, list) and businesses.value:
         names = ", ".join(b.get("handelsnaam", "") for b in businesses.value)
-        events.append(
-            _event("starten-bedrijf", f"Ingeschreven in het Handelsregister: {names}.")
-        )
+        events.append(_event("starten-bedrijf", f"Ingeschreven in het Handelsregister: {names}."))
 
     birth = _date(_field(values, "person.birth", "geboortedatum"))
     if birth is not None and _age(birth, today) >= RETIREMENT_AGE:

@@ -138,7 +138,8 @@ def _looks_like_date(query: str) -> bool:
 
 def _number(query: str) -> ClientQuery:
     digits = re.sub(r"[^0-9]", "", query)
-    international = query.startswith("+") or digits.startswith("0031")
+    # 0031… is the international form only when longer than a BSN or national number.
+    international = query.startswith("+") or (digits.startswith("0031") and len(digits) > 10)
     if international:
         national = digits[4:] if digits.startswith("0031") else digits[2:]
         if not query.lstrip("+").startswith("31") and not digits.startswith("0031"):

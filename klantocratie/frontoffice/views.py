@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,10 +27,11 @@ from .forms import (
     HandoverForm,
 )
 
+# How each outcome of a change is shown: delivered, queued for retry, rejected.
 _CHANGE_LEVELS = {
-    ChangeStatus.DELIVERED: messages.SUCCESS,
-    ChangeStatus.PENDING: messages.WARNING,
-    ChangeStatus.REJECTED: messages.ERROR,
+    ChangeStatus.DELIVERED: "success",
+    ChangeStatus.PENDING: "warning",
+    ChangeStatus.REJECTED: "error",
 }
 
 
@@ -75,7 +75,8 @@ def _client_page(
         return render(request, "clientview/denied.html", {"error": error}, status=403)
     question = request.GET.get("vraag", "")[:200]
     numbers = selectors.contact_numbers(client)
-    latest = request.GET.get("contact", "")
+    # Set after a registration or hand-over: numbers only, never personal data.
+    latest = request.GET.get("contact", "")[:20]
     if latest and latest not in numbers:
         numbers.insert(0, latest)
     context = {
@@ -87,10 +88,17 @@ def _client_page(
         "contact_form": forms.get("contact_form")
         or ContactForm(channels=selectors.desk_channels(), initial={"channel": "telefoon"}),
         "handover_form": forms.get("handover_form")
-        or HandoverForm(contacts=numbers, actors=selectors.handover_actors()),
+        or HandoverForm(
+            contacts=numbers, actors=selectors.handover_actors(), initial={"contact": latest}
+        ),
+        "registered_contact": latest if "taak" not in request.GET else "",
+        "created_task": request.GET.get("taak", "")[:20],
         "correspondence_choices": CORRESPONDENCE_CHOICES,
+        "correspondence_labels": dict(CORRESPONDENCE_CHOICES),
         "change_element": forms.get("change_element", ""),
-        "change_error": forms.get("change_error", ""),
+        "change_outcome": forms.get("change_outcome", ""),
+        "change_level": forms.get("change_level", ""),
+        "change_message": forms.get("change_message", forms.get("change_error", "")),
         "change_value": forms.get("change_value", ""),
     }
     return render(request, "frontoffice/client.html", context, status=status)
@@ -110,30 +118,30 @@ def _back(party: Party, anchor: str, **params: str) -> HttpResponse:
 @require_POST
 @role_required(*CLIENT_VIEW_ROLES)
 def change(request: HttpRequest, party_uuid: str) -> HttpResponse:
+    """Change one element and show the source's answer beside the field that changed."""
     party = _party(party_uuid)
     form = ChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Kies een gegeven om te wijzigen.")
-        return _back(party, "basisgegevens")
+        return _client_page(request, party, status=400, change_error="Kies een gegeven.")
     element, value = form.cleaned_data["element"], form.cleaned_data["value"]
     try:
         result = services.change_basic_data(access_context(request), party, element, value)
     except ValidationError as error:
-        message = " ".join(error.messages)
+        outcome, level, message = "error", "error", " ".join(error.messages)
     except GateError as error:
-        message = error.message
+        outcome, level, message = "error", "error", error.message
     else:
-        messages.add_message(request, _CHANGE_LEVELS[ChangeStatus(result.status)], result.message)
-        if result.status != ChangeStatus.REJECTED:
-            return _back(party, "basisgegevens")
-        message = result.message
+        outcome, message = result.status, result.message
+        level = _CHANGE_LEVELS[ChangeStatus(result.status)]
     return _client_page(
         request,
         party,
-        status=400,
+        status=400 if level == "error" else 200,
         change_element=element,
-        change_error=message,
-        change_value=value,
+        change_outcome=outcome,
+        change_level=level,
+        change_message=message,
+        change_value=value if level == "error" else "",
     )
 
 
@@ -153,7 +161,6 @@ def register_contact(request: HttpRequest, party_uuid: str) -> HttpResponse:
         except GateError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Klantcontact {contact.nummer} is geregistreerd.")
             return _back(party, "overdracht", contact=contact.nummer)
     return _client_page(request, party, status=400, contact_form=form)
 
@@ -183,9 +190,5 @@ def hand_over(request: HttpRequest, party_uuid: str) -> HttpResponse:
         except GateError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request,
-                f"{task.get_kind_display()} {task.nummer} staat klaar bij {data['assign_to']}.",
-            )
-            return _back(party, "overdracht")
+            return _back(party, "overdracht", contact=data["contact"], taak=task.nummer)
     return _client_page(request, party, status=400, handover_form=form)

@@ -117,6 +117,18 @@ def test_client_page_shows_cases_at_several_organisations(agent: Client, demo: P
     assert 'data-life-event="starten-bedrijf"' in page
 
 
+def test_knowledge_base_is_filtered_by_the_clients_life_events(
+    agent: Client, demo: Party, demo_knowledge: None
+) -> None:
+    page = agent.get(_page(demo)).content.decode()
+    unemployed = page.split('data-life-event="werkloos-worden"')[1].split("</article>")[0]
+    assert "WW-uitkering sinds 01-05-2026" in unemployed
+    assert "<details>" in unemployed  # answers from the knowledge base, with their source
+    assert "Bron:" in unemployed
+    asked = agent.get(_page(demo), {"vraag": "hoeveel mag ik bijverdienen"}).content.decode()
+    assert 'value="hoeveel mag ik bijverdienen"' in asked
+
+
 def test_life_events_follow_from_the_data_with_their_reason(demo: Party) -> None:
     client = desk_client(kcc(), demo, today=date(2026, 11, 1))
     events = derive_life_events(client.view.values, date(2026, 11, 1))
@@ -134,7 +146,6 @@ def test_phone_change_reaches_the_source_and_the_log(agent: Client, demo: Party)
     response = agent.post(
         reverse("frontoffice:change", kwargs={"party_uuid": demo.uuid}),
         {"element": "person.phone", "value": "06 1234 5678"},
-        follow=True,
     )
     assert (
         "Telefoonnummer is gewijzigd bij Klantregister contactgegevens" in response.content.decode()
@@ -191,6 +202,8 @@ def test_register_contact_then_request_a_callback(agent: Client, demo: Party) ->
         {"kind": "terugbellen", "contact": number, "assign_to": team.pk, "phone": "0687654321"},
     )
     assert handed.status_code == 302
+    confirmation = agent.get(handed.url).content.decode()
+    assert f"is aangemaakt bij klantcontact {number}" in confirmation
     task = InternalTask.objects.get()
     assert task.kind == TaskKind.CALLBACK and task.contact.nummer == number
     assert list(task.assigned_to.all()) == [team]

@@ -18,4 +18,11 @@
       document.activeElement.blur();
     }
   });
+  // After a change the source's answer is shown beside the field: bring it into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var outcome = document.querySelector("[data-focus-on-load]");
+    if (outcome) {
+      outcome.focus();
+    }
+  });
 })();
