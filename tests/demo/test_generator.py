@@ -140,9 +140,12 @@ def test_same_seed_gives_the_same_municipality_and_another_seed_another() -> Non
 @pytest.mark.django_db
 def test_demo_residents_last_child_left_home_this_year() -> None:
     generate_municipality(persons=200)
-    now = read_household(PartyRef("bsn", DEMO_RESIDENT_BSN))
+    read = read_household(PartyRef("bsn", DEMO_RESIDENT_BSN))
     year_ago = household(DEMO_RESIDENT_BSN, on=REFERENCE_DATE - timedelta(days=365))
-    assert now is not None and year_ago is not None
+    assert read is not None and year_ago is not None
+    # Living alone now, the household concerns no one else: no other log records.
+    assert read.subjects == ()
+    now = read.value
     assert now["aantal_personen"] < year_ago["aantal_personen"]
     assert now["leden"] == []
     assert [member["relatie"] for member in year_ago["leden"]] == ["kind"]
