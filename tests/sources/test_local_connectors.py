@@ -108,12 +108,17 @@ SHAPES: dict[str, Any] = {
     "police.reports": ("list", {"datum": ISO_DATE, "soort": str, "omschrijving": str}),
     "waste.weighings": ("list", {"datum": ISO_DATE, "fractie": str, "kg": float}),
     "mail.undeliverable": ("list", {"datum": ISO_DATE, "afzender": str, "adres": str}),
+    "cases.open": ("list", {
+        "zaaknummer": str, "organisatie": str, "zaaktype": str, "status": str,
+        "statusdatum": ISO_DATE, "verwachte_einddatum": ISO_DATE,
+    }),
 }  # fmt: skip
 SCALARS: dict[str, Any] = {
     "person.gender": {"man", "vrouw", "onbekend"},
     "person.phone": str,
     "person.email": str,
     "person.correspondence_preference": {"post", "email", "berichtenbox"},
+    "person.iban_municipal_taxes": str,
 }
 
 
