@@ -69,6 +69,18 @@ def test_kvk_number_finds_her_business(agent: Client, demo: Party) -> None:
     business = find_party("kvk", kvk)
     assert business is not None
     assert _search(agent, kvk).url == _page(business)
+    page = agent.get(_page(business)).content.decode()
+    assert "Naaiatelier Riky" in page
+
+
+def test_a_role_with_few_grants_sees_only_what_it_may(demo: Party) -> None:
+    officer = Client()
+    officer.force_login(User.objects.get(username="demo-privacy"))
+    page = officer.get(_page(demo)).content.decode()
+    assert "Hendrika Johanna ter Horst" in page
+    assert "U mag voor dit doel geen zaken van deze klant inzien" in page
+    assert "U mag voor dit doel geen gegevens van deze klant wijzigen" in page
+    assert "Herbeoordeling" not in page
 
 
 def test_contact_number_finds_the_client_of_the_contact(agent: Client, demo: Party) -> None:
