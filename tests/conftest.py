@@ -10,6 +10,7 @@ from klantocratie.parties.services import register_party
 from klantocratie.privacy.gate import AccessContext
 from klantocratie.privacy.models import ChoiceRule, GdprBasis, Grant, ProcessingActivity
 from klantocratie.registry.models import DataElement, Organisation, Source
+from tests.support.browser import browser  # noqa: F401  (the one session-wide Chromium)
 from tests.support.memory_connector import MemoryConnector
 
 # Valid BSNs (11-test) used across tests.

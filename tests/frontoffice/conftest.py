@@ -10,7 +10,6 @@ from klantocratie.parties.models import Party
 from klantocratie.parties.selectors import find_party
 from klantocratie.privacy.gate import AccessContext
 from klantocratie.registry.packs import load_pack
-from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
 
 @pytest.fixture

@@ -1,3 +1,9 @@
+"""The shared headless Chromium (Debian's), driven through Playwright's sync API.
+
+One browser per test session: Playwright's sync API allows one event loop per thread,
+so every browser test in every folder must use this same fixture.
+"""
+
 import os
 import shutil
 from collections.abc import Iterator
