@@ -59,6 +59,13 @@ class ContactForm(forms.Form):
     answer = forms.CharField(
         label="Antwoord", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Set when the agent answers with a knowledge-base item ("kennisartikel:<uuid>").
+    subject_object = forms.RegexField(
+        regex=r"^(kennisartikel|product):[0-9a-f-]{36}$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Het gekozen kennisartikel is niet herkend."},
+    )
     succeeded = forms.TypedChoiceField(
         label="Geholpen?",
         choices=(("ja", "Ja, geholpen"), ("nee", "Nee, overgedragen of niet opgelost")),

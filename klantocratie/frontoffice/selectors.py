@@ -18,7 +18,15 @@ from django.utils import timezone
 from klantocratie.clientview.selectors import ClientView, SourceSection, build_client_view
 from klantocratie.contacts.models import Actor, ActorKind, Channel
 from klantocratie.contacts.selectors import contact_by_number, involved_parties
-from klantocratie.knowledge.selectors import get_life_event, life_event_answers, search_knowledge
+from klantocratie.knowledge.models import DocumentKind
+from klantocratie.knowledge.selectors import (
+    SUBJECT_ANSWER,
+    SUBJECT_PRODUCT,
+    SearchHit,
+    get_life_event,
+    life_event_answers,
+    search_knowledge,
+)
 from klantocratie.parties.models import IdentifierType, Party
 from klantocratie.parties.selectors import find_party
 from klantocratie.privacy import gate
@@ -120,7 +128,20 @@ class KnowledgeItem:
     text: str
     source_name: str
     last_reviewed: date | None
+    # What a contact answered with this item was about, in the contact registry's terms
+    # ("kennisartikel:<uuid>" or "product:<uuid>"), so the most-asked counts see it.
+    subject: str = ""
     url: str = ""
+
+
+# Shown when the agent searches on the client's question: the whole knowledge base,
+# whatever life events the client's data suggests.
+ALL_TOPICS = LifeEvent(slug="", name="Alle onderwerpen", reason="gezocht op de vraag van de klant")
+
+
+def _subject(kind: str, uuid: object) -> str:
+    object_type = SUBJECT_PRODUCT if kind == DocumentKind.PRODUCT else SUBJECT_ANSWER
+    return f"{object_type}:{uuid}"
 
 
 @dataclass
@@ -181,6 +202,9 @@ def knowledge_for(events: list[LifeEvent], question: str = "") -> list[Knowledge
     The knowledge base is public information: no personal data, so no gate.
     """
     blocks: list[KnowledgeBlock] = []
+    if question.strip():
+        hits = search_knowledge(question, limit=KNOWLEDGE_PER_EVENT)
+        blocks.append(KnowledgeBlock(ALL_TOPICS, known=True, items=[_item(hit) for hit in hits]))
     for event in events:
         known = get_life_event(event.slug)
         if known is None:
@@ -188,7 +212,7 @@ def knowledge_for(events: list[LifeEvent], question: str = "") -> list[Knowledge
             continue
         if question.strip():
             items = [
-                KnowledgeItem(hit.title, hit.snippet, hit.source_name, hit.last_reviewed)
+                _item(hit)
                 for hit in search_knowledge(
                     question, life_event=event.slug, limit=KNOWLEDGE_PER_EVENT
                 )
@@ -196,12 +220,26 @@ def knowledge_for(events: list[LifeEvent], question: str = "") -> list[Knowledge
         else:
             items = [
                 KnowledgeItem(
-                    answer.question, answer.answer, answer.source_name, answer.last_reviewed
+                    answer.question,
+                    answer.answer,
+                    answer.source_name,
+                    answer.last_reviewed,
+                    subject=_subject(DocumentKind.ANSWER, answer.uuid),
                 )
                 for answer in life_event_answers(known)[:KNOWLEDGE_PER_EVENT]
             ]
         blocks.append(KnowledgeBlock(event, known=True, items=items))
     return blocks
+
+
+def _item(hit: SearchHit) -> KnowledgeItem:
+    return KnowledgeItem(
+        hit.title,
+        hit.snippet,
+        hit.source_name,
+        hit.last_reviewed,
+        subject=_subject(hit.kind, hit.uuid),
+    )
 
 
 def desk_channels() -> list[tuple[str, str]]:

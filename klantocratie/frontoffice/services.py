@@ -53,7 +53,13 @@ def register_desk_contact(
     question: str,
     answer: str,
     succeeded: bool,
+    subject_object: str = "",
 ) -> Contact:
+    """Register the contact; an answer taken from the knowledge base is what it was about."""
+    about = []
+    if subject_object:
+        object_type, _, object_id = subject_object.partition(":")
+        about.append(contacts.SubjectObjectInput(object_type=object_type, object_id=object_id))
     return contacts.register_contact(
         ctx,
         party,
@@ -62,6 +68,7 @@ def register_desk_contact(
         content=question,
         answer=answer,
         succeeded=succeeded,
+        subject_objects=about,
     )
 
 

@@ -86,7 +86,11 @@ def _client_page(
         "question": question,
         "knowledge": selectors.knowledge_for(client.life_events, question),
         "contact_form": forms.get("contact_form")
-        or ContactForm(channels=selectors.desk_channels(), initial={"channel": "telefoon"}),
+        or ContactForm(
+            channels=selectors.desk_channels(),
+            # The question the agent looked up is the client's question: ask it once.
+            initial={"channel": "telefoon", "question": question},
+        ),
         "handover_form": forms.get("handover_form")
         or HandoverForm(
             contacts=numbers, actors=selectors.handover_actors(), initial={"contact": latest}

@@ -141,6 +141,62 @@ def test_knowledge_base_is_filtered_by_the_clients_life_events(
     assert 'value="hoeveel mag ik bijverdienen"' in asked
 
 
+def test_a_question_searches_the_whole_knowledge_base(
+    agent: Client, demo: Party, demo_knowledge: None
+) -> None:
+    page = agent.get(_page(demo), {"vraag": "parkeervergunning aanvragen"}).content.decode()
+    everything = page.split('data-life-event=""')[1].split("</article>")[0]
+    assert "Alle onderwerpen" in everything
+    assert "arkeervergunning" in everything
+    assert 'data-subject="kennisartikel:' in everything or 'data-subject="product:' in everything
+    # The looked-up question is the client's question: the contact form has it already.
+    assert "parkeervergunning aanvragen</textarea>" in page
+
+
+def test_answer_from_the_knowledge_base_is_what_the_contact_was_about(
+    agent: Client, demo: Party, demo_knowledge: None
+) -> None:
+    from klantocratie.contacts.models import SubjectObject
+    from klantocratie.knowledge.models import QuestionAnswer
+    from klantocratie.knowledge.selectors import most_asked
+
+    answer = (
+        QuestionAnswer.objects.filter(status="actief").first() or QuestionAnswer.objects.first()
+    )
+    assert answer is not None
+    response = agent.post(
+        reverse("frontoffice:contact", kwargs={"party_uuid": demo.uuid}),
+        {
+            "channel": "telefoon",
+            "subject": answer.question[:200],
+            "question": answer.question,
+            "answer": answer.answer,
+            "succeeded": "ja",
+            "subject_object": f"kennisartikel:{answer.uuid}",
+        },
+    )
+    assert response.status_code == 302
+    about = SubjectObject.objects.get()
+    assert (about.object_type, about.object_id) == ("kennisartikel", str(answer.uuid))
+    asked = most_asked(10)
+    assert [(item.item, item.count) for item in asked] == [(answer, 1)]
+
+
+def test_a_forged_knowledge_reference_is_refused(agent: Client, demo: Party) -> None:
+    response = agent.post(
+        reverse("frontoffice:contact", kwargs={"party_uuid": demo.uuid}),
+        {
+            "channel": "telefoon",
+            "subject": "Vraag",
+            "question": "Vraag",
+            "succeeded": "ja",
+            "subject_object": "zaak:'; drop table",
+        },
+    )
+    assert response.status_code == 400
+    assert "Het gekozen kennisartikel is niet herkend." in response.content.decode()
+
+
 def test_life_events_follow_from_the_data_with_their_reason(demo: Party) -> None:
     client = desk_client(kcc(), demo, today=date(2026, 11, 1))
     events = derive_life_events(client.view.values, date(2026, 11, 1))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -52,7 +52,7 @@ def _inline(item: Any) -> str:
 @register.simple_tag
 def render_value(value: Any) -> SafeString:
     if value is None or value == [] or value == {}:
-        return format_html('<span class="empty">Geen gegevens</span>')
+        return mark_safe('<span class="empty">Geen gegevens</span>')
     if isinstance(value, dict):
         rows = format_html_join(
             "", "<dt>{}</dt><dd>{}</dd>", ((_label(k), _scalar(v, k)) for k, v in value.items())
