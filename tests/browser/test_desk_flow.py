@@ -47,10 +47,12 @@ def test_agent_helps_and_hands_over_and_a_colleague_picks_it_up(
     agent_context, agent = _log_in(browser, live_server, "KCC-medewerker")
     try:
         agent.get_by_role("link", name="Balie").click()
-        agent.keyboard.type(DEMO_RESIDENT_BSN)
+        search = agent.locator("[data-desk-search]")
+        search.fill(DEMO_RESIDENT_BSN)
         with agent.expect_navigation():
-            agent.keyboard.press("Enter")
-        assert agent.get_by_role("heading", level=1).inner_text() == "Hendrika Johanna ter Horst"
+            search.press("Enter")
+        heading = agent.get_by_role("heading", level=1).inner_text()
+        assert heading == "Hendrika Johanna ter Horst", agent.locator("main").inner_text()
 
         # Answer from the knowledge base, searched on the client's own words.
         agent.get_by_label("Vraag van de klant").first.fill(QUESTION)
