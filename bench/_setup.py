@@ -10,6 +10,7 @@ def setup_django() -> None:
     os.environ.setdefault(
         "KLANTOCRATIE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klantocratie_bench"
     )
+    os.environ.setdefault("KLANTOCRATIE_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klantocratie.settings")
     import django
 

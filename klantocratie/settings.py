@@ -48,7 +48,8 @@ def _database_from_url(url: str) -> dict[str, object]:
 
 
 DEBUG = _env_bool("KLANTOCRATIE_DEBUG", False)
-DEMO_MODE = _env_bool("KLANTOCRATIE_DEMO", True)
+# Off unless asked for: a deployment that forgets the setting must not get demo keys.
+DEMO_MODE = _env_bool("KLANTOCRATIE_DEMO", False)
 SECRET_KEY = os.environ.get("KLANTOCRATIE_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEMO_MODE:

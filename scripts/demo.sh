@@ -2,6 +2,7 @@
 # Install, create the database, load the demo municipality and serve it on
 # http://127.0.0.1:8000 (SQLite, in-process background work).
 set -euo pipefail
+export KLANTOCRATIE_DEMO="${KLANTOCRATIE_DEMO:-1}"
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 mkdir -p var

@@ -35,6 +35,13 @@ class KnowledgeSearchForm(forms.Form):
         to_field_name="slug",
         empty_label="Alle",
     )
+    last_contacts = forms.TypedChoiceField(
+        label="Meest gevraagd in de laatste",
+        required=False,
+        coerce=int,
+        empty_value=500,
+        choices=[(100, "100 contacten"), (500, "500 contacten"), (5000, "5.000 contacten")],
+    )
     organisation = forms.ModelChoiceField(
         label="Organisatie",
         required=False,

@@ -25,6 +25,15 @@ def search(request: HttpRequest) -> HttpResponse:
             life_event=data["life_event"].slug if data["life_event"] else None,
             organisation=data["organisation"],
         )
+    asked: list[selectors.AskedItem] = []
+    if not searched:
+        # What clients asked about lately: counts per answer or product, no personal data.
+        data = form.cleaned_data if form.is_valid() else {}
+        asked = selectors.most_asked(
+            data.get("last_contacts") or 500,
+            life_event=data.get("life_event"),
+            organisation=data.get("organisation"),
+        )
     page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -37,6 +46,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "searched": searched,
             "query_string": query.urlencode(),
             "life_events": selectors.life_events(),
+            "asked": asked,
         },
     )
 

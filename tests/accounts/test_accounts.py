@@ -73,6 +73,7 @@ def test_oidc_without_keys_for_signed_tokens_refuses_to_start() -> None:
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "klantocratie.settings",
+        "KLANTOCRATIE_DEMO": "1",
         "KLANTOCRATIE_OIDC_CLIENT_ID": "klantocratie",
         "KLANTOCRATIE_OIDC_AUTHORIZATION_ENDPOINT": "https://idp.example/auth",
         "KLANTOCRATIE_OIDC_TOKEN_ENDPOINT": "https://idp.example/token",

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -7,6 +8,9 @@ from klantocratie.contacts.models import Channel, Contact, SubjectObject
 from klantocratie.knowledge.models import LifeEvent, Product, QuestionAnswer
 from klantocratie.knowledge.selectors import most_asked
 from klantocratie.registry.models import Organisation
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 pytestmark = pytest.mark.usefixtures("demo_knowledge", "db")
 
@@ -90,3 +94,29 @@ def test_inactive_answers_and_unknown_ids_are_left_out_and_limit_applies(contact
     assert "tozo-oud" not in names
     assert len(most_asked(100, limit=2)) == 2
     assert most_asked(0) == []
+
+
+def test_the_knowledge_page_shows_the_most_asked_per_organisation(
+    contacts: None, client: "Client"
+) -> None:
+    from django.contrib.auth.models import User
+
+    from klantocratie.accounts.models import Membership
+
+    user = User.objects.create_user("kim")
+    Membership.objects.create(
+        user=user,
+        organisation=Organisation.objects.get(code="gemeente-almelo"),
+        role="kcc_agent",
+        default_activity="kcc-dienstverlening",
+    )
+    client.force_login(user)
+    page = client.get("/kennisbank/").content.decode()
+    asked = page.split("data-most-asked>")[1].split("</ol>")[0]
+    assert asked.index("paspoort") < asked.index("WW-uitkering")
+    assert "3 keer" in asked
+    uwv = client.get("/kennisbank/", {"organisation": "uwv"}).content.decode()
+    only_uwv = uwv.split("data-most-asked>")[1].split("</ol>")[0]
+    assert "paspoort" not in only_uwv.lower() and "2 keer" in only_uwv
+    recent = client.get("/kennisbank/", {"last_contacts": "100"})
+    assert recent.status_code == 200
