@@ -39,7 +39,8 @@ class KnowledgeSearchForm(forms.Form):
         label="Meest gevraagd in de laatste",
         required=False,
         coerce=int,
-        empty_value=500,
+        empty_value=None,
+        initial=500,
         choices=[(100, "100 contacten"), (500, "500 contacten"), (5000, "5.000 contacten")],
     )
     organisation = forms.ModelChoiceField(
