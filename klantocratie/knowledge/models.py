@@ -186,17 +186,15 @@ class DocumentKind(models.TextChoices):
 class SearchDocument(models.Model):
     """The searchable text of one answer or product, kept in step by the services.
 
-    ``index_text`` holds the text with compound words split against the corpus
-    vocabulary; PostgreSQL indexes it with its ``dutch`` configuration and SQLite feeds its
-    stemmed form to an FTS5 table whose rowid is this row's id. ``embedding`` caches the
-    sentence-encoder vector of ``embedding_text``; ``embedding_key`` tells when it is stale.
+    Its Dutch stems (compound parts included) go to the database's full-text table,
+    keyed by this row's id (see ``backends``). ``embedding`` caches the sentence-encoder
+    vector of ``embedding_text``; ``embedding_key`` tells when it is stale.
     """
 
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
     object_uuid = models.UUIDField(unique=True)
     title = models.CharField(max_length=300)
     text = models.TextField()
-    index_text = models.TextField(blank=True)
     embedding_text = models.TextField()
     # Curated documents (answers, products the region describes) outrank the bare UPL list.
     boost = models.FloatField(default=1.0)

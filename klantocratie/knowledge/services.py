@@ -15,7 +15,7 @@ from . import encoder
 from .backends import full_text_backend
 from .models import AnswerStatus, DocumentKind, Product, QuestionAnswer, SearchDocument
 from .selectors import current_vocabulary, forget_vocabulary
-from .text import Vocabulary, expand
+from .text import Vocabulary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UPL_FILE = DATA_DIR / "UPL-actueel.csv"
@@ -283,9 +283,6 @@ def _store(documents: Sequence[_Document]) -> list[SearchDocument]:
 
 def _index(rows: Sequence[SearchDocument]) -> None:
     vocabulary = current_vocabulary()
-    for row in rows:
-        row.index_text = f"{expand(row.title, vocabulary)}\n{expand(row.text, vocabulary)}"
-    SearchDocument.objects.bulk_update(rows, ["index_text"], batch_size=500)
     full_text_backend().replace([(r.pk, r.title, r.text) for r in rows], vocabulary)
 
 
@@ -350,7 +347,6 @@ def rebuild_search_index(progress: Callable[[str], None] | None = None) -> int:
                 object_uuid=document.uuid,
                 title=document.title[:300],
                 text=document.text,
-                index_text=f"{expand(document.title, vocabulary)}\n{expand(document.text, vocabulary)}",
                 embedding_text=document.embedding_text,
                 boost=document.boost,
                 embedding=vector if fresh else None,

@@ -112,15 +112,6 @@ def _split(vocabulary: Vocabulary, word: str) -> tuple[str, ...]:
     return ()
 
 
-def expand(text: str, vocabulary: Vocabulary) -> str:
-    """The text with the parts of each compound added after it, for PostgreSQL to index."""
-    out: list[str] = []
-    for word in words(text):
-        out.append(word)
-        out.extend(vocabulary.split(word))
-    return " ".join(out)
-
-
 def index_terms(text: str, vocabulary: Vocabulary) -> list[str]:
     """Stems of a document's words and of their compound parts, stop words left out."""
     terms: list[str] = []

@@ -145,33 +145,32 @@ def test_the_encoder_is_multilingual_and_places_paraphrases_close() -> None:
 class TestBackends:
     """Both databases answer the same selector through one backend protocol."""
 
-    def test_sqlite_is_served_by_fts5_over_stems(self) -> None:
-        backend = backends.full_text_backend()
-        assert isinstance(backend, backends.SqliteFts5Backend)
-        assert backend.match_expression(["verhuisd", "parkeervergunning", "parkeer"]) == (
+    @pytest.mark.parametrize(
+        ("vendor", "kind"),
+        [("sqlite", backends.SqliteFts5Backend), ("postgresql", backends.PostgresFullTextBackend)],
+    )
+    def test_each_database_has_its_backend(self, vendor: str, kind: type) -> None:
+        with mock.patch.object(backends.connection, "vendor", vendor):
+            assert isinstance(backends.full_text_backend(), kind)
+
+    def test_both_backends_ask_for_the_same_corrected_stems(self) -> None:
+        words = ["verhuisd", "parkeervergunning", "parkeer", "verhuisd"]
+        assert backends.SqliteFts5Backend().match_expression(words) == (
             '"verhuis" OR "parkervergun" OR "parker"'
         )
+        assert backends.PostgresFullTextBackend().query(words) == (
+            "'verhuis' | 'parkervergun' | 'parker'"
+        )
 
-    def test_postgresql_is_served_by_its_dutch_configuration(self) -> None:
-        with mock.patch.object(backends.connection, "vendor", "postgresql"):
-            backend = backends.full_text_backend()
-        assert isinstance(backend, backends.PostgresDutchBackend)
-        cursor = mock.MagicMock()
-        cursor.fetchall.return_value = [(7, 0.5)]
-        with mock.patch.object(backends.connection, "cursor") as open_cursor:
-            open_cursor.return_value.__enter__.return_value = cursor
-            assert backend.candidates(["parkeervergunning", "parkeer", "vergunning"], 20) == [
-                (7, 0.5)
-            ]
-        sql, params = cursor.execute.call_args.args
-        assert "websearch_to_tsquery('dutch', %s)" in sql
-        assert params == ["parkeervergunning or parkeer or vergunning", 20]
+    def test_a_stem_cannot_break_out_of_its_postgresql_lexeme(self) -> None:
+        assert backends.PostgresFullTextBackend().query(["o'neill"]) == "'o''neill'"
 
     def test_the_postgresql_query_uses_the_expression_its_gin_index_covers(self) -> None:
         from importlib import import_module
 
         migration = import_module("klantocratie.knowledge.migrations.0002_full_text_index")
-        indexed = migration.POSTGRES_CREATE.split("USING gin ((", 1)[1].rsplit("))", 1)[0]
+        indexed = migration.POSTGRES_CREATE[1].split("USING gin ((", 1)[1].rsplit("))", 1)[0]
+        assert indexed == backends.POSTGRES_VECTOR
         assert f"({indexed}) @@ q" in backends.POSTGRES_CANDIDATES
 
     def test_the_selector_passes_analysed_words_to_whichever_backend_serves(self) -> None:

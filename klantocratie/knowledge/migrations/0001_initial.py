@@ -55,7 +55,6 @@ class Migration(migrations.Migration):
                 ('object_uuid', models.UUIDField(unique=True)),
                 ('title', models.CharField(max_length=300)),
                 ('text', models.TextField()),
-                ('index_text', models.TextField(blank=True)),
                 ('embedding_text', models.TextField()),
                 ('boost', models.FloatField(default=1.0)),
                 ('embedding', models.BinaryField(null=True)),

@@ -1,7 +1,7 @@
-"""The full-text index of the search documents, in each database's own way.
+"""The full-text index of the search documents: a table of Dutch stems per database.
 
-SQLite gets an FTS5 table fed with pre-stemmed text (rowid = search document id);
-PostgreSQL gets a GIN index over its ``dutch`` text search vector of the same rows.
+SQLite gets an FTS5 table (rowid = search document id); PostgreSQL a plain table with a
+GIN index over the text search vector of its stems (see ``knowledge.backends``).
 """
 
 from django.db import migrations
@@ -11,11 +11,14 @@ SQLITE_CREATE = (
     "title, body, tokenize = 'unicode61 remove_diacritics 2')"
 )
 SQLITE_DROP = "DROP TABLE IF EXISTS knowledge_fts"
-POSTGRES_CREATE = (
-    "CREATE INDEX IF NOT EXISTS knowledge_searchdocument_dutch ON knowledge_searchdocument "
-    "USING gin ((setweight(to_tsvector('dutch', title), 'A') || to_tsvector('dutch', index_text)))"
-)
-POSTGRES_DROP = "DROP INDEX IF EXISTS knowledge_searchdocument_dutch"
+POSTGRES_CREATE = [
+    "CREATE TABLE IF NOT EXISTS knowledge_fts ("
+    "id bigint PRIMARY KEY REFERENCES knowledge_searchdocument (id) ON DELETE CASCADE, "
+    "title text NOT NULL, body text NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS knowledge_fts_stems ON knowledge_fts USING gin "
+    "((setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)))",
+]
+POSTGRES_DROP = "DROP TABLE IF EXISTS knowledge_fts"
 
 
 def create_index(apps, schema_editor):
@@ -23,7 +26,8 @@ def create_index(apps, schema_editor):
     if vendor == "sqlite":
         schema_editor.execute(SQLITE_CREATE)
     elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_CREATE)
+        for statement in POSTGRES_CREATE:
+            schema_editor.execute(statement)
 
 
 def drop_index(apps, schema_editor):
