@@ -195,3 +195,20 @@ def test_internal_task_and_digital_address_are_created_through_the_api(
 def test_unknown_uuid_is_not_found(agent: Client, registry: Registry) -> None:
     response = agent.get(f"{API}/klantcontacten/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("2026-11-01T09:00:00+01:00", 200),
+        # Valid ISO 8601 that PostgreSQL would refuse as is: moved to UTC first.
+        ("0199-10-09T11:15:16+23:47", 200),
+        # Before the first day of the calendar once in UTC: a clear refusal.
+        ("0001-01-01T00:00:00+05:00", 400),
+    ],
+)
+def test_date_time_filters_accept_any_offset_and_refuse_the_impossible(
+    agent: Client, registry: Registry, moment: str, status: int
+) -> None:
+    response = agent.get(f"{API}/klantcontacten", {"plaatsgevondenOp": moment})
+    assert response.status_code == status, response.content

@@ -5,11 +5,14 @@ with a bounded, derandomised number of examples per operation. Any answer is fin
 except a server error.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 
@@ -61,6 +64,18 @@ def test_no_endpoint_answers_with_a_server_error(client: Client, registry: Regis
 
     assert operations >= 25
     assert failures == []
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    # Called straight through WSGI, Django closes the database connection after each
+    # request; inside the test's transaction that would end it. Django's test client
+    # unhooks the same handlers for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from klantocratie.accounts.permissions import access_context, membership_of
 from klantocratie.accounts.roles import Role
+from klantocratie.api.filters import UtcIsoDateTimeFilter
 from klantocratie.contacts import selectors, services
 from klantocratie.contacts.models import (
     Actor,
@@ -95,7 +96,7 @@ class KlantcontactFilter(filters.FilterSet):
     onderwerp = filters.CharFilter(field_name="subject", lookup_expr="icontains")
     vertrouwelijk = filters.BooleanFilter(field_name="confidential")
     indicatieContactGelukt = filters.BooleanFilter(field_name="succeeded")  # noqa: N815
-    plaatsgevondenOp = filters.IsoDateTimeFilter(field_name="occurred_at")  # noqa: N815
+    plaatsgevondenOp = UtcIsoDateTimeFilter(field_name="occurred_at")  # noqa: N815
     hadBetrokkene__uuid = filters.UUIDFilter(field_name="involvements__uuid", distinct=True)  # noqa: N815
     hadBetrokkene__wasPartij__uuid = filters.UUIDFilter(  # noqa: N815
         field_name="involvements__party__uuid", distinct=True
