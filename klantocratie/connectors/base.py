@@ -8,7 +8,8 @@ privacy gate (klantocratie.privacy.gate), which checks and logs every call.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -117,6 +118,27 @@ class Connector(abc.ABC):
 
 
 Reader = Callable[[PartyRef], Any]
+
+# Rows already fetched during the current LocalRegistryConnector.read call.
+_rows_of_this_read: ContextVar[dict[Hashable, Any] | None] = ContextVar(
+    "rows_of_this_read", default=None
+)
+
+
+def row_once(key: Hashable, fetch: Callable[[], Any]) -> Any:
+    """Fetch a source row once per read, however many elements are taken from it.
+
+    A person's name, birth and gender are three elements but one row; readers that call
+    this with the same key during one read share a single query.
+    """
+    rows = _rows_of_this_read.get()
+    if rows is None:
+        return fetch()
+    if key not in rows:
+        rows[key] = fetch()
+    return rows[key]
+
+
 Writer = Callable[[PartyRef, Any], None]
 Finder = Callable[[SearchCriteria], list[PartyRef]]
 
@@ -140,7 +162,11 @@ class LocalRegistryConnector(Connector):
         return frozenset(self.readers)
 
     def read(self, party: PartyRef, elements: Sequence[str]) -> dict[str, Any]:
-        return {code: self.readers[code](party) for code in elements}
+        token = _rows_of_this_read.set({})
+        try:
+            return {code: self.readers[code](party) for code in elements}
+        finally:
+            _rows_of_this_read.reset(token)
 
     def change(self, party: PartyRef, element: str, value: Any) -> None:
         writer = self.writers.get(element)

@@ -76,6 +76,11 @@ def compute_hash(values: Sequence[object]) -> str:
 
 
 def _lock_head() -> LogChainHead:
+    # The head exists after the first append ever: lock it with one query, and only
+    # create it (in a savepoint, racing other first writers) when it is missing.
+    head = LogChainHead.objects.select_for_update().filter(singleton=1).first()
+    if head is not None:
+        return head
     try:
         with transaction.atomic():
             head, _ = LogChainHead.objects.select_for_update().get_or_create(

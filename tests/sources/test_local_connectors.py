@@ -355,3 +355,26 @@ def test_phone_cleaning_accepts_only_ten_digit_dutch_numbers(text: str) -> None:
     except ChangeRejected:
         return
     assert cleaned == "" or len(cleaned.removeprefix("+31")) in (9, 10)
+
+
+@pytest.mark.django_db
+def test_elements_of_one_row_are_read_with_one_query(town: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = PartyRef("bsn", DEMO_RESIDENT_BSN)
+    with CaptureQueriesContext(connection) as queries:
+        values = connector("local.population").read(
+            person, ["person.name", "person.birth", "person.gender"]
+        )
+        connector("local.contactdetails").read(
+            person, ["person.phone", "person.email", "person.correspondence_preference"]
+        )
+    assert values["person.name"] and values["person.birth"] and values["person.gender"]
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries.captured_queries]
+    assert tables.count('"source_population_person"') == 1
+    assert tables.count('"source_contactdetails_contactdetails"') == 1
+    # Outside a read nothing is remembered: the next read sees the source as it is now.
+    with CaptureQueriesContext(connection) as again:
+        connector("local.population").read(person, ["person.name"])
+    assert len(again.captured_queries) == 1

@@ -19,6 +19,7 @@ from klantocratie.connectors.base import (
     PartyRef,
     SearchCriteria,
     register,
+    row_once,
 )
 
 from .models import ContactDetails, CorrespondencePreference
@@ -31,8 +32,13 @@ _validate_email = EmailValidator(allowlist=[])
 
 
 def _field(party: PartyRef, name: str) -> Any:
-    rows = list(ContactDetails.objects.filter(bsn=party.value).values_list(name, flat=True)[:1])
-    return rows[0] if rows else None
+    def fetch() -> dict[str, Any] | None:
+        rows = ContactDetails.objects.filter(bsn=party.value)
+        found = list(rows.values("phone", "email", "correspondence_preference")[:1])
+        return found[0] if found else None
+
+    row = row_once(("contactdetails", party.value), fetch)
+    return None if row is None else row[name]
 
 
 def read_phone(party: PartyRef) -> str | None:

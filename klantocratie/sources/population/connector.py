@@ -15,6 +15,7 @@ from klantocratie.connectors.base import (
     SearchCriteria,
     SearchNotSupported,
     register,
+    row_once,
 )
 
 from .models import FamilyRelation, Gender, Person, RelationKind, Residence
@@ -27,13 +28,19 @@ _RELATION_WORDS = {
 }
 
 
-def _person(bsn: str, *fields: str) -> dict[str, Any] | None:
-    rows = list(Person.objects.filter(bsn=bsn).values(*fields)[:1])
-    return rows[0] if rows else None
+_PERSON_FIELDS = ("given_names", "surname_prefix", "surname", "birth_date", "birth_place", "gender")
+
+
+def _person(bsn: str) -> dict[str, Any] | None:
+    def fetch() -> dict[str, Any] | None:
+        rows = list(Person.objects.filter(bsn=bsn).values(*_PERSON_FIELDS)[:1])
+        return rows[0] if rows else None
+
+    return row_once(("person", bsn), fetch)
 
 
 def read_name(party: PartyRef) -> dict[str, str] | None:
-    row = _person(party.value, "given_names", "surname_prefix", "surname")
+    row = _person(party.value)
     if row is None:
         return None
     parts = (row["given_names"], row["surname_prefix"], row["surname"])
@@ -46,7 +53,7 @@ def read_name(party: PartyRef) -> dict[str, str] | None:
 
 
 def read_birth(party: PartyRef) -> dict[str, str | None] | None:
-    row = _person(party.value, "birth_date", "birth_place")
+    row = _person(party.value)
     if row is None:
         return None
     return {
@@ -56,7 +63,7 @@ def read_birth(party: PartyRef) -> dict[str, str | None] | None:
 
 
 def read_gender(party: PartyRef) -> str | None:
-    row = _person(party.value, "gender")
+    row = _person(party.value)
     return None if row is None else _GENDER_WORDS[row["gender"]]
 
 
