@@ -1,7 +1,5 @@
 """An agent at the desk in a real browser: find by postcode and house number, change the phone."""
 
-from pathlib import Path
-
 import pytest
 
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN
@@ -11,8 +9,6 @@ from klantocratie.sources.contactdetails.models import ContactDetails
 from klantocratie.sources.population.models import Residence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "desk.png"
 
 
 def test_agent_finds_a_client_by_address_and_changes_the_phone(
@@ -43,8 +39,6 @@ def test_agent_finds_a_client_by_address_and_changes_the_phone(
         outcome = page.locator("[data-change='person.phone'] [data-change-outcome]")
         assert outcome.get_attribute("data-change-outcome") == "delivered"
         assert "Telefoonnummer is gewijzigd" in outcome.inner_text()
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SCREENSHOT))
     finally:
         page.close()
     assert ContactDetails.objects.get(bsn=DEMO_RESIDENT_BSN).phone == "0624681357"
