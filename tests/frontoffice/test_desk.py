@@ -289,3 +289,15 @@ def test_anonymous_visitors_are_sent_to_log_in(demo: Party) -> None:
     response = Client().get(DESK)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_every_life_event_the_desk_derives_is_known_to_the_knowledge_base(
+    demo_knowledge: None,
+) -> None:
+    from klantocratie.frontoffice.life_events import LIFE_EVENT_NAMES, LifeEvent
+    from klantocratie.frontoffice.selectors import knowledge_for
+
+    events = [LifeEvent(slug, name, "test") for slug, name in LIFE_EVENT_NAMES.items()]
+    blocks = knowledge_for(events)
+    assert [block.event.slug for block in blocks if not block.known] == []
+    assert all(block.items for block in blocks)
