@@ -35,7 +35,7 @@ def _field(party: PartyRef, name: str) -> Any:
     def fetch() -> dict[str, Any] | None:
         rows = ContactDetails.objects.filter(bsn=party.value)
         found = list(rows.values("phone", "email", "correspondence_preference")[:1])
-        return found[0] if found else None
+        return dict(found[0]) if found else None
 
     row = row_once(("contactdetails", party.value), fetch)
     return None if row is None else row[name]
