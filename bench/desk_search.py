@@ -86,7 +86,9 @@ def _samples(rng: random.Random, count: int) -> dict[str, list[str]]:
         "telefoon": pick([phone for phone, _ in details if phone]),
         "e-mail": pick([email for _, email in details if email]),
         "zaaknummer": pick([n for (n,) in window(CaseStatus.objects.all(), "case_number")]),
-        "contactnummer": pick([n for (n,) in window(Contact.objects.all(), "nummer")]),
+        "contactnummer": pick(
+            [n for (n,) in window(Contact.objects.filter(nummer__startswith="KC-"), "nummer")]
+        ),
     }
 
 

@@ -32,6 +32,7 @@ def main() -> None:
     os.environ["KLANTOCRATIE_DATABASE_URL"] = (
         args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     )
+    os.environ.setdefault("KLANTOCRATIE_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klantocratie.settings")
     sys.path.insert(0, str(ROOT))
     import django
