@@ -342,6 +342,34 @@ def _subject(party: Party) -> tuple[str, str]:
     return log.pseudonymise(ref.identifier_type, ref.value), ref.identifier_type
 
 
+def _log_entries(
+    span: tracing.TraceContext,
+    parent_span_id: str,
+    operation: str,
+    activity: ProcessingActivity,
+    subjects: Iterable[tuple[str, str]],
+    started_at: datetime,
+    status: str = "OK",
+) -> list[log.LogEntry]:
+    """One processing-log entry per (pseudonymised id, type) of a data subject."""
+    ended_at = timezone.now()
+    return [
+        log.LogEntry(
+            trace_id=span.trace_id,
+            span_id=span.span_id,
+            parent_span_id=parent_span_id,
+            operation=operation,
+            processing_activity_id=activity.identifier,
+            data_subject_id=subject_id,
+            data_subject_type=subject_type,
+            start_time=started_at,
+            end_time=ended_at,
+            status=status,
+        )
+        for subject_id, subject_type in subjects
+    ]
+
+
 def read(
     ctx: AccessContext,
     party: Party,
@@ -390,27 +418,13 @@ def read(
 
     co_subjects: set[PartyRef] = set()
     values, statuses, missing = _fetch(party, allowed, activity, co_subjects)
-    ended_at = timezone.now()
     others = {
         (log.pseudonymise(ref.identifier_type, ref.value), ref.identifier_type)
         for ref in co_subjects
     } - {(subject_id, subject_type)}
     subjects = [(subject_id, subject_type), *sorted(others)]
-    entries = [
-        log.LogEntry(
-            trace_id=span.trace_id,
-            span_id=span.span_id,
-            parent_span_id=parent_span_id,
-            operation=operation,
-            processing_activity_id=activity.identifier,
-            data_subject_id=data_subject_id,
-            data_subject_type=data_subject_type,
-            start_time=started_at,
-            end_time=ended_at,
-            status="OK" if values or not allowed else "ERROR",
-        )
-        for data_subject_id, data_subject_type in subjects
-    ]
+    status = "OK" if values or not allowed else "ERROR"
+    entries = _log_entries(span, parent_span_id, operation, activity, subjects, started_at, status)
     outcome = AuditOutcome.ALLOWED
     if elements is not None and len(allowed) < len(set(elements)):
         outcome = AuditOutcome.PARTIAL
@@ -493,20 +507,14 @@ def change(ctx: AccessContext, party: Party, element: str, value: Any) -> Change
                 trace_id=span.trace_id,
             )
             log.append(
-                [
-                    log.LogEntry(
-                        trace_id=span.trace_id,
-                        span_id=span.span_id,
-                        parent_span_id=parent_span_id,
-                        operation="change",
-                        processing_activity_id=activity.identifier,
-                        data_subject_id=subject_id,
-                        data_subject_type=subject_type,
-                        start_time=started_at,
-                        end_time=timezone.now(),
-                        status="OK",
-                    )
-                ]
+                _log_entries(
+                    span,
+                    parent_span_id,
+                    "change",
+                    activity,
+                    [(subject_id, subject_type)],
+                    started_at,
+                )
             )
             _audit(
                 ctx,
@@ -612,22 +620,16 @@ def access(
     try:
         with transaction.atomic():
             yield permit
-            ended_at = timezone.now()
             try:
                 log.append(
-                    log.LogEntry(
-                        trace_id=span.trace_id,
-                        span_id=span.span_id,
-                        parent_span_id=parent_span_id,
-                        operation=operation,
-                        processing_activity_id=activity.identifier,
-                        data_subject_id=subjects[party.pk][0],
-                        data_subject_type=subjects[party.pk][1],
-                        start_time=started_at,
-                        end_time=ended_at,
-                        status="OK",
+                    _log_entries(
+                        span,
+                        parent_span_id,
+                        operation,
+                        activity,
+                        [subjects[party.pk] for party in unique],
+                        started_at,
                     )
-                    for party in unique
                 )
                 for party in unique:
                     _audit(
@@ -839,21 +841,7 @@ def find(
     subjects = [_subject(item.party) for item in found]
     try:
         with transaction.atomic():
-            log.append(
-                log.LogEntry(
-                    trace_id=span.trace_id,
-                    span_id=span.span_id,
-                    parent_span_id=parent_span_id,
-                    operation="search",
-                    processing_activity_id=activity.identifier,
-                    data_subject_id=subject_id,
-                    data_subject_type=subject_type,
-                    start_time=started_at,
-                    end_time=timezone.now(),
-                    status="OK",
-                )
-                for subject_id, subject_type in subjects
-            )
+            log.append(_log_entries(span, parent_span_id, "search", activity, subjects, started_at))
             for (subject_id, _type), item in zip(subjects, found, strict=True):
                 _audit(
                     ctx,
