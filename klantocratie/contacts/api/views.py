@@ -83,6 +83,14 @@ class GatedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(self.get_serializer(instance).data)
 
 
+class CreatableGatedViewSet(mixins.CreateModelMixin, GatedViewSet):
+    """Agents add records; every role that may read the registry lists them."""
+
+    @property
+    def allowed_roles(self) -> frozenset[str]:  # type: ignore[override]
+        return AGENT_ROLES if self.request.method == "POST" else READ_ROLES
+
+
 def _contact_parties(contacts: Iterable[Contact]) -> list[Party]:
     return selectors.involved_parties(contacts)
 
@@ -188,15 +196,11 @@ def _contacts_prefetch() -> Prefetch:
     )
 
 
-class OnderwerpobjectViewSet(mixins.CreateModelMixin, GatedViewSet):
+class OnderwerpobjectViewSet(CreatableGatedViewSet):
     # The model for the schema; rows come from get_queryset, filtered for the asker.
     queryset = SubjectObject.objects.none()
     serializer_class = s.OnderwerpobjectSerializer
     filterset_class = OnderwerpobjectFilter
-
-    @property
-    def allowed_roles(self) -> frozenset[str]:  # type: ignore[override]
-        return AGENT_ROLES if self.request.method == "POST" else READ_ROLES
 
     def get_queryset(self) -> QuerySet[SubjectObject]:
         return (
@@ -282,16 +286,12 @@ class InterneTaakFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class InterneTaakViewSet(mixins.CreateModelMixin, GatedViewSet):
+class InterneTaakViewSet(CreatableGatedViewSet):
     # The model for the schema; rows come from get_queryset, filtered for the asker.
     queryset = InternalTask.objects.none()
     serializer_class = s.InterneTaakSerializer
     filterset_class = InterneTaakFilter
     aspects = (services.TASKS,)
-
-    @property
-    def allowed_roles(self) -> frozenset[str]:  # type: ignore[override]
-        return AGENT_ROLES if self.request.method == "POST" else READ_ROLES
 
     def get_queryset(self) -> QuerySet[InternalTask]:
         return (
@@ -405,16 +405,12 @@ class DigitaalAdresFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class DigitaalAdresViewSet(mixins.CreateModelMixin, GatedViewSet):
+class DigitaalAdresViewSet(CreatableGatedViewSet):
     # The model for the schema; rows come from get_queryset, filtered for the asker.
     queryset = DigitalAddress.objects.none()
     serializer_class = s.DigitaalAdresSerializer
     filterset_class = DigitaalAdresFilter
     aspects = (services.ADDRESSES,)
-
-    @property
-    def allowed_roles(self) -> frozenset[str]:  # type: ignore[override]
-        return AGENT_ROLES if self.request.method == "POST" else READ_ROLES
 
     def get_queryset(self) -> QuerySet[DigitalAddress]:
         return (
