@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "klantocratie.connectors",
     "klantocratie.clientview",
     "klantocratie.contacts",
+    "klantocratie.cases",
     "klantocratie.knowledge",
     "klantocratie.frontoffice",
     "klantocratie.api",
@@ -239,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klantocratie.connectors.tasks.deliver_pending_changes",
         "schedule": 30.0,
     },
+    # Catches events whose after-commit delivery failed (a handler error, a lost worker).
+    "publish-pending-events": {
+        "task": "klantocratie.events.tasks.publish_events",
+        "schedule": 60.0,
+    },
 }
 
 # --- Sources -------------------------------------------------------------------------
@@ -250,6 +256,21 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 
 # --- Contact registry ----------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("KLANTOCRATIE_MEDIA_ROOT", VAR_DIR / "media"))
+
+# --- E-mail to residents (case status notices) ---------------------------------------
+# Without an SMTP host, messages are written as files to var/mail for inspection.
+EMAIL_HOST = os.environ.get("KLANTOCRATIE_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("KLANTOCRATIE_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("KLANTOCRATIE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KLANTOCRATIE_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_HOST != ""
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("KLANTOCRATIE_DEFAULT_FROM_EMAIL", "noreply@klantocratie.local")
 # Largest file accepted as an attachment of a contact (a scanned letter, an e-mail).
 KLANTOCRATIE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("KLANTOCRATIE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -120,32 +119,15 @@ def guarded(
     operation: str,
     change: bool = False,
 ) -> Iterator[str]:
-    """gate.access over the registry's elements for each party type present; yields the
-    trace id. The block is one transaction even when no party is involved.
-
-    The first gate.access is entered outside any transaction of ours, so its audit entry
-    of a refusal survives the rollback that the refusal causes.
-    """
-    by_type: dict[str, list[Party]] = {}
-    for party in parties:
-        by_type.setdefault(party.party_type, []).append(party)
-    if not by_type:
-        with transaction.atomic():
-            yield ""
-        return
-    with ExitStack() as stack:
-        trace_id = ""
-        for party_type, group in sorted(by_type.items()):
-            permit = stack.enter_context(
-                gate.access(
-                    ctx,
-                    group,
-                    [ELEMENTS[aspect][party_type] for aspect in aspects],
-                    operation=operation,
-                    change=change,
-                )
-            )
-            trace_id = trace_id or permit.trace_id
+    """gate.access over the registry's elements (per aspect) for the parties; yields the
+    trace id."""
+    elements = {
+        party_type: [ELEMENTS[aspect][party_type] for aspect in aspects]
+        for party_type in (PartyType.PERSON, PartyType.ORGANISATION)
+    }
+    with gate.access_per_type(
+        ctx, parties, elements, operation=operation, change=change
+    ) as trace_id:
         yield trace_id
 
 

@@ -344,3 +344,8 @@ def _by_uuid(queryset: QuerySet[Any], ids: Sequence[str]) -> dict[str, Any]:
         except ValueError:
             continue
     return {str(item.uuid): item for item in queryset.filter(uuid__in=valid)}
+
+
+def product_names() -> set[str]:
+    """The catalogue's product names (UPL), for packs that refer to products by name."""
+    return set(Product.objects.values_list("name", flat=True))

@@ -20,7 +20,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -648,6 +648,40 @@ def access(
         raise LogWriteFailed(
             "Het verwerkingslogboek kon niet worden bijgewerkt; de handeling is niet uitgevoerd."
         ) from failure.__cause__
+
+
+@contextmanager
+def access_per_type(
+    ctx: AccessContext,
+    parties: Sequence[Party],
+    elements_by_type: Mapping[str, Sequence[str]],
+    *,
+    operation: str,
+    change: bool = False,
+) -> Iterator[str]:
+    """`access` for a record that involves persons and businesses alike.
+
+    Elements belong to one party type, so each type present gets its own `access` over
+    its own element codes; the block is one transaction (also when no party is
+    involved) and yields the trace id. The first `access` is entered outside the
+    caller's transaction, so the audit entry of a refusal survives the rollback that
+    the refusal causes.
+    """
+    by_type: dict[str, list[Party]] = {}
+    for party in parties:
+        by_type.setdefault(party.party_type, []).append(party)
+    if not by_type:
+        with transaction.atomic():
+            yield ""
+        return
+    with ExitStack() as stack:
+        trace_id = ""
+        for party_type, group in sorted(by_type.items()):
+            permit = stack.enter_context(
+                access(ctx, group, elements_by_type[party_type], operation=operation, change=change)
+            )
+            trace_id = trace_id or permit.trace_id
+        yield trace_id
 
 
 class _LogFailure(Exception):

@@ -6,4 +6,4 @@ class CasestatusConfig(AppConfig):
     label = "source_casestatus"
 
     def ready(self) -> None:
-        from . import connector  # noqa: F401  (registers the connector)
+        from . import connector, feed  # noqa: F401  (registers the connector and feed)
