@@ -295,7 +295,8 @@ def start_case(
     if version is not None:
         clean_properties = _property_errors(errors, version, properties or {})
         role_types = {r.code: r for r in version.role_types.all()}
-        initiator = next((r for r in role_types.values() if r.generic == "initiator"), None)
+        # The pack loader guarantees every case type has an initiator role type.
+        initiator_code = next(r.code for r in role_types.values() if r.generic == "initiator")
         for client in clients:
             if client.role_type and client.role_type not in role_types:
                 errors.add("rollen", f"Onbekend roltype {client.role_type!r}.")
@@ -303,7 +304,7 @@ def start_case(
     errors.raise_if_any()
     assert version is not None and owner is not None
     now = timezone.now()
-    with guarded(ctx, [c.party for c in clients], operation="zaak registreren") as _trace:
+    with guarded(ctx, [c.party for c in clients], operation="zaak registreren"):
         case = Case.objects.create(
             identification=_next_identification(owner, now),
             organisation=owner,
@@ -326,7 +327,7 @@ def start_case(
             kind, id_type, value = _identifier(client.party)
             CaseRole.objects.create(
                 case=case,
-                role_type=role_types[client.role_type] if client.role_type else initiator,  # type: ignore[arg-type]
+                role_type=role_types[client.role_type or initiator_code],
                 subject_kind=kind,
                 party=client.party,
                 identifier_type=id_type,
