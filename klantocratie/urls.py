@@ -13,6 +13,7 @@ urlpatterns = [
     path("klantbeeld/", include("klantocratie.clientview.urls")),
     path("balie/", include("klantocratie.frontoffice.urls")),
     path("contacten/", include("klantocratie.contacts.urls")),
+    path("zaken/", include("klantocratie.cases.urls")),
     path("kennisbank/", include("klantocratie.knowledge.urls")),
     path("api/", include("klantocratie.api.urls")),
     path("beheer/", admin.site.urls),

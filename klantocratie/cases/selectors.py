@@ -150,3 +150,11 @@ def published_case_types(on: date | None = None) -> QuerySet[CaseTypeVersion]:
 
 def first_line_case_types(on: date | None = None) -> QuerySet[CaseTypeVersion]:
     return published_case_types(on).filter(first_line_can_handle=True)
+
+
+def handled_by(case: Case, organisation_code: str) -> bool:
+    """Whether an organisation works on a case: its own, or one where it is the chosen
+    provider. Grants say which data a role may see; this says which cases are its work."""
+    if case.organisation.code == organisation_code:
+        return True
+    return case.provider is not None and case.provider.organisation.code == organisation_code

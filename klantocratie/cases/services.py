@@ -591,12 +591,19 @@ def evaluate_decision_table(
         raise ValidationError({"beslistabel": "Bij deze taak hoort geen beslistabel."})
     if task.state != TaskState.OPEN:
         raise ValidationError({"taak": "De taak is niet meer open."})
-    facts = {**task.case.properties, **inputs}
+    errors = _Errors()
+    given = _property_errors(errors, task.case.case_type_version, inputs)
+    errors.raise_if_any()
+    facts = {**task.case.properties, **given}
     missing = [f["label"] for f in decisions.input_fields(table.content) if f["field"] not in facts]
     if missing:
         raise ValidationError({"invoer": f"Nodig voor het advies: {', '.join(missing)}."})
     advice = decisions.evaluate(table.content, facts)
     with guarded(ctx, client_parties(task.case), operation="beslistabel toepassen"):
+        if given:
+            # What the worker established for the advice is a fact of the case from now on.
+            task.case.properties = facts
+            task.case.save(update_fields=["properties"])
         evaluation = DecisionEvaluation.objects.create(
             case=task.case,
             task=task,
@@ -613,15 +620,28 @@ def evaluate_decision_table(
             task.case,
             ctx,
             "decision_table",
-            f"Advies van '{table.name}': {_describe(advice.outcome)}.",
+            f"Advies van '{table.name}': {describe(advice.outcome)}.",
             inputs=facts,
             advice=advice.outcome,
         )
     return evaluation
 
 
-def _describe(outcome: Mapping[str, Any]) -> str:
+def describe(outcome: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in outcome.items()) or "geen regel van toepassing"
+
+
+def _like(example: Any, given: Any) -> Any:
+    """A value typed in a form, read as the same type as the table's advice."""
+    if isinstance(given, str) and isinstance(example, bool):
+        return given.strip().lower() in ("ja", "true", "1")
+    if isinstance(given, str) and isinstance(example, int | float):
+        try:
+            number = float(given.replace(",", "."))
+        except ValueError:
+            return given
+        return int(number) if number.is_integer() and isinstance(example, int) else number
+    return given
 
 
 def complete_task(
@@ -642,7 +662,11 @@ def complete_task(
         evaluation = task.evaluations.order_by("-evaluated_at", "-id").first()
         if evaluation is None:
             raise ValidationError({"beslistabel": "Vraag eerst het advies van de beslistabel."})
-        decided = dict(outcome) if outcome is not None else dict(evaluation.advice)
+        decided = (
+            {k: _like(evaluation.advice.get(k), v) for k, v in outcome.items()}
+            if outcome is not None
+            else dict(evaluation.advice)
+        )
         unknown = set(decided) - {
             f["field"] for f in decisions.output_fields(evaluation.table.content)
         }
@@ -669,7 +693,7 @@ def complete_task(
                     task.case,
                     ctx,
                     "deviation",
-                    f"Afgeweken van het advies: {_describe(decided)}.",
+                    f"Afgeweken van het advies: {describe(decided)}.",
                     advice=evaluation.advice,
                     outcome=decided,
                     reason=deviation_reason.strip(),

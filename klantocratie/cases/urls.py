@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("nieuw/", views.start, name="start"),
+    path("mijn/", views.my_cases, name="mine"),
+    path("mijn/<uuid:case_uuid>/<slug:action>/", views.my_case_action, name="my-action"),
+    path("<uuid:case_uuid>/", views.detail, name="detail"),
+    path("<uuid:case_uuid>/<slug:action>/", views.act, name="act"),
+]

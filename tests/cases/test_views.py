@@ -1,0 +1,167 @@
+"""The case worker's pages and the resident's own cases, through the Django test client."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from klantocratie.cases import services
+from klantocratie.cases.models import Case, CaseOffer, OfferState, TaskState
+from klantocratie.parties.models import Party
+from klantocratie.privacy.models import ProcessingLogRecord
+from tests.cases.conftest import worker
+from tests.cases.test_services import fine, permit
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_the_queue_lists_open_cases_of_the_own_organisation_only(
+    case_worker: Client, case_types: Party
+) -> None:
+    mine = permit(case_types)
+    other = fine(case_types)
+    page = case_worker.get("/zaken/").content.decode()
+    assert mine.identification in page and other.identification not in page
+    assert "900000004" not in page  # no client identities in the queue
+
+
+def test_queue_filters_and_sorts(case_worker: Client, case_types: Party) -> None:
+    first = permit(case_types)
+    services.start_case(
+        worker(),
+        case_type="wmo-ondersteuning",
+        clients=[services.Client(case_types)],
+        description="Traplift",
+    )
+    page = case_worker.get("/zaken/", {"zaaktype": "wmo-ondersteuning"}).content.decode()
+    assert "Traplift" in page and first.identification not in page
+    assert "Geen zaken" in case_worker.get("/zaken/", {"termijn": "overdue"}).content.decode()
+    assert case_worker.get("/zaken/", {"sorteer": "onzin", "pagina": "x"}).status_code == 200
+
+
+def test_the_case_page_shows_the_client_beside_it_and_is_logged(
+    case_worker: Client, case_types: Party
+) -> None:
+    case = permit(case_types)
+    before = ProcessingLogRecord.objects.filter(operation="zaak inzien").count()
+    response = case_worker.get(f"/zaken/{case.uuid}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Volledigheid toetsen" in page and "Klantbeeld" in page
+    assert ProcessingLogRecord.objects.filter(operation="zaak inzien").count() == before + 1
+
+
+def test_another_organisations_case_is_refused(case_types: Party) -> None:
+    case = permit(case_types)
+    response = login("demo-belasting").get(f"/zaken/{case.uuid}/")
+    assert response.status_code == 403
+    response = login("demo-belasting").post(f"/zaken/{case.uuid}/toewijzen/")
+    assert response.status_code == 403
+    assert Case.objects.get(pk=case.pk).assigned_to is None
+
+
+def test_a_task_is_completed_and_the_status_set_from_the_page(
+    case_worker: Client, case_types: Party
+) -> None:
+    case = permit(case_types)
+    task = case.tasks.get(task_type__code="volledigheid")
+    case_worker.post(f"/zaken/{case.uuid}/afronden/", {"taak": task.pk, "veld_compleet": "on"})
+    task.refresh_from_db()
+    assert task.state == TaskState.DONE and task.data["compleet"] is True
+    response = case_worker.post(
+        f"/zaken/{case.uuid}/status/", {"status": "in-behandeling"}, follow=True
+    )
+    assert "Status is nu" in response.content.decode()
+
+
+def test_errors_are_shown_and_nothing_is_saved(case_worker: Client, case_types: Party) -> None:
+    case = permit(case_types)
+    response = case_worker.post(
+        f"/zaken/{case.uuid}/resultaat/", {"resultaat": "uitgevoerd"}, follow=True
+    )
+    assert "hoort niet bij dit zaaktype" in response.content.decode()
+    response = case_worker.post(f"/zaken/{case.uuid}/status/", {"status": "besluit"}, follow=True)
+    assert "nog niet afgerond" in response.content.decode()
+    case.refresh_from_db()
+    assert case.current_status.status_type.code == "ontvangen"
+
+
+def test_advice_and_deviation_from_the_page(case_worker: Client, case_types: Party) -> None:
+    case = permit(case_types)
+    task = case.tasks.get(task_type__code="welstandsadvies")
+    case_worker.post(
+        f"/zaken/{case.uuid}/advies/",
+        {
+            "taak": task.pk,
+            "invoer_gebied": "regulier",
+            "invoer_monument": "nee",
+            "invoer_bouwhoogte": "11",
+        },
+    )
+    evaluation = task.evaluations.get()
+    assert evaluation.advice["route"] == "commissie"
+    data = {
+        "taak": task.pk,
+        "veld_commissie": "Ambtelijk",
+        "veld_advies": "Past",
+        "uitkomst_route": "ambtelijk",
+        "uitkomst_toelichting": evaluation.advice["toelichting"],
+    }
+    response = case_worker.post(f"/zaken/{case.uuid}/afronden/", data, follow=True)
+    assert "zeg waarom" in response.content.decode()
+    case_worker.post(
+        f"/zaken/{case.uuid}/afronden/",
+        {**data, "reden_afwijking": "Aanbouw achter, niet zichtbaar."},
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.outcome["route"] == "ambtelijk" and evaluation.deviates
+
+
+def test_the_resident_sees_own_cases_and_accepts_an_offer(case_types: Party) -> None:
+    case = fine(case_types)
+    resident = login("demo-inwoner")
+    page = resident.get("/zaken/mijn/").content.decode()
+    assert case.identification in page and "10% korting" in page
+    offer = case.offers.get(offer_type__code="cursus")
+    resident.post(f"/zaken/mijn/{case.uuid}/aanbod/", {"aanbod": str(offer.uuid), "antwoord": "ja"})
+    offer.refresh_from_db()
+    assert offer.state == OfferState.ACCEPTED
+
+
+def test_a_resident_cannot_answer_another_residents_offer_by_id(case_types: Party) -> None:
+    other = Party.objects.filter(party_type="person").exclude(pk=case_types.pk).first()
+    case = fine(other)
+    offer = case.offers.first()
+    resident = login("demo-inwoner")
+    assert case.identification not in resident.get("/zaken/mijn/").content.decode()
+    response = resident.post(
+        f"/zaken/mijn/{case.uuid}/aanbod/",
+        {"aanbod": str(offer.uuid), "antwoord": "ja"},
+        follow=True,
+    )
+    assert "Geen autorisatie" in response.content.decode()
+    assert CaseOffer.objects.get(pk=offer.pk).state == OfferState.OFFERED
+
+
+def test_a_case_starts_from_a_desk_contact_number(case_worker: Client, case_types: Party) -> None:
+    response = case_worker.post(
+        "/zaken/nieuw/",
+        {"zaaktype": "bijstand-levensonderhoud", "bsn": "999999999", "omschrijving": "x"},
+        follow=True,
+    )
+    assert "bekende klant" in response.content.decode()
+    response = case_worker.post(
+        "/zaken/nieuw/",
+        {
+            "zaaktype": "bijstand-levensonderhoud",
+            "bsn": "900000004",
+            "omschrijving": "Aanvraag bijstand",
+        },
+    )
+    case = Case.objects.get(description="Aanvraag bijstand")
+    assert response.url == f"/zaken/{case.uuid}/"
