@@ -65,6 +65,17 @@ def test_no_party_data_is_browsable_in_the_admin() -> None:
         "contacts.Attachment",
         "contacts.InternalTask",
         "contacts.DigitalAddress",
+        "cases.Case",
+        "cases.CaseStatus",
+        "cases.CaseResult",
+        "cases.CaseRole",
+        "cases.CaseDocument",
+        "cases.CaseTask",
+        "cases.CaseOffer",
+        "cases.CaseEvent",
+        "cases.DecisionEvaluation",
+        "cases.SecondOpinion",
+        "cases.ResidentNotice",
     }
     exposed = [
         model._meta.label

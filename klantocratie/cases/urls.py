@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("nieuw/", views.start, name="start"),
     path("mijn/", views.my_cases, name="mine"),
+    path("eerste-lijn/<uuid:party_uuid>/", views.first_line, name="first-line"),
     path("mijn/<uuid:case_uuid>/<slug:action>/", views.my_case_action, name="my-action"),
     path("<uuid:case_uuid>/", views.detail, name="detail"),
     path("<uuid:case_uuid>/<slug:action>/", views.act, name="act"),

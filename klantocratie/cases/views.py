@@ -16,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from klantocratie.accounts.permissions import access_context, membership_of, role_required
 from klantocratie.accounts.roles import Role
 from klantocratie.clientview.selectors import build_client_view
 from klantocratie.contacts.models import Contact, InternalTask
-from klantocratie.parties.selectors import find_party
+from klantocratie.parties.selectors import find_party, get_party
 from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
 
@@ -336,6 +337,38 @@ def _start_from_form(ctx: gate.AccessContext, values: Any) -> Case:
         contact=contact,
         internal_task=task,
     )
+
+
+@require_POST
+@role_required(Role.KCC_AGENT)
+def first_line(request: HttpRequest, party_uuid: str) -> HttpResponse:
+    """The desk completes a simple case itself: registered, decided and closed at once."""
+    party = get_party(party_uuid)
+    if party is None:
+        raise Http404("Onbekende klant.")
+    contact = None
+    if request.POST.get("klantcontact"):
+        contact = Contact.objects.filter(nummer=request.POST["klantcontact"].strip()).first()
+    try:
+        case = services.complete_at_first_line(
+            access_context(request),
+            case_type=request.POST.get("zaaktype", ""),
+            clients=[services.Client(party)],
+            description=request.POST.get("omschrijving", ""),
+            result=request.POST.get("resultaat", ""),
+            contact=contact,
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except GateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Zaak {case.identification} is direct afgehandeld: "
+            f"{case.result.result_type.description}.",
+        )
+    return redirect(f"{reverse('frontoffice:client', args=[party.uuid])}#eerste-lijn")
 
 
 # --- the resident's own cases -------------------------------------------------------

@@ -121,8 +121,8 @@ def guarded(
 ) -> Iterator[str]:
     """gate.access over the registry's elements (per aspect) for the parties; yields the
     trace id."""
-    elements = {
-        party_type: [ELEMENTS[aspect][party_type] for aspect in aspects]
+    elements: dict[str, list[str]] = {
+        str(party_type): [ELEMENTS[aspect][party_type] for aspect in aspects]
         for party_type in (PartyType.PERSON, PartyType.ORGANISATION)
     }
     with gate.access_per_type(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from klantocratie.accounts.permissions import access_context, role_required
 from klantocratie.accounts.roles import CLIENT_VIEW_ROLES
+from klantocratie.cases.selectors import first_line_case_types
 from klantocratie.connectors.base import SourceUnavailable
 from klantocratie.connectors.models import ChangeStatus
 from klantocratie.parties.models import Party
@@ -104,6 +105,7 @@ def _client_page(
         "change_level": forms.get("change_level", ""),
         "change_message": forms.get("change_message", forms.get("change_error", "")),
         "change_value": forms.get("change_value", ""),
+        "first_line_case_types": first_line_case_types(),
     }
     return render(request, "frontoffice/client.html", context, status=status)
 

@@ -165,3 +165,23 @@ def test_a_case_starts_from_a_desk_contact_number(case_worker: Client, case_type
     )
     case = Case.objects.get(description="Aanvraag bijstand")
     assert response.url == f"/zaken/{case.uuid}/"
+
+
+def test_the_desk_completes_a_first_line_case(case_types: Party) -> None:
+    desk = login("demo-kcc")
+    page = desk.get(f"/balie/klant/{case_types.uuid}/").content.decode()
+    assert "Direct afhandelen" in page and "Parkeervergunning bewoners" in page
+    response = desk.post(
+        f"/zaken/eerste-lijn/{case_types.uuid}/",
+        {"zaaktype": "parkeervergunning", "resultaat": "verleend", "omschrijving": "Vergunning"},
+        follow=True,
+    )
+    assert "direct afgehandeld" in response.content.decode()
+    case = Case.objects.get(description="Vergunning")
+    assert case.end_date is not None and case.channel == "balie"
+    response = desk.post(
+        f"/zaken/eerste-lijn/{case_types.uuid}/",
+        {"zaaktype": "omgevingsvergunning-bouwen", "resultaat": "verleend", "omschrijving": "X"},
+        follow=True,
+    )
+    assert "tweede lijn" in response.content.decode()
