@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
     },
     # Catches events whose after-commit delivery failed (a handler error, a lost worker).
+    "expire-unanswered-offers": {
+        "task": "klantocratie.cases.tasks.expire_offers",
+        "schedule": 3600.0,
+    },
     "publish-pending-events": {
         "task": "klantocratie.events.tasks.publish_events",
         "schedule": 60.0,

@@ -605,7 +605,11 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
     title = models.CharField("titel", max_length=200)
-    file = models.FileField("bestand", upload_to="zaakdocumenten/%Y/%m/", blank=True)
+    file = models.FileField("bestand", upload_to="zaakdocumenten/%Y/%m/")
+    original_name = models.CharField("oorspronkelijke naam", max_length=255)
+    content_type = models.CharField("soort bestand", max_length=100)
+    size = models.PositiveIntegerField("grootte (bytes)")
+    sha256 = models.CharField(max_length=64)
     added_at = models.DateTimeField("toegevoegd op")
     added_by = models.CharField("toegevoegd door", max_length=150)
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from klantocratie.registry.models import Organisation
 
 from .models import (
     Case,
@@ -71,7 +74,11 @@ def work_queue(filters: QueueFilter, user_id: int | None) -> QuerySet[Case]:
     Rows show case facts only (number, type, status, deadline, assignee); the client's
     name is on the case page, behind the gate, so browsing the queue reads no personal data.
     """
-    cases = Case.objects.filter(organisation__code=filters.organisation)
+    # Also the cases where the organisation is the provider the resident chose.
+    cases = Case.objects.filter(
+        Q(organisation__code=filters.organisation)
+        | Q(provider__organisation__code=filters.organisation)
+    )
     if not filters.include_closed:
         cases = cases.filter(end_date__isnull=True)
     if filters.query:
@@ -158,3 +165,16 @@ def handled_by(case: Case, organisation_code: str) -> bool:
     if case.organisation.code == organisation_code:
         return True
     return case.provider is not None and case.provider.organisation.code == organisation_code
+
+
+def case_workers(organisation: Organisation) -> QuerySet[User]:
+    """Colleagues a case can be assigned to: case and social workers of the organisation."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=["case_worker", "social_worker"],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

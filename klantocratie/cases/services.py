@@ -9,6 +9,7 @@ the resident notifications and the regional case-status index act on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,10 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from klantocratie.contacts import uploads
 from klantocratie.contacts.models import Contact, InternalTask, NumberSeries
 from klantocratie.events.services import emit
 from klantocratie.parties.models import Party
@@ -30,6 +33,7 @@ from klantocratie.registry.models import Organisation, PartyType
 from . import decisions
 from .models import (
     Case,
+    CaseDocument,
     CaseEvent,
     CaseOffer,
     CaseResult,
@@ -919,6 +923,118 @@ def record_provider_contact(ctx: gate.AccessContext, case: Case) -> Case:
     return case
 
 
+# --- documents, properties, related cases ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def add_document(
+    ctx: gate.AccessContext, case: Case, *, document_type: str, title: str, upload: Upload
+) -> CaseDocument:
+    """Attach a document of one of the case type's document types.
+
+    The file is recognised by its content, not its name, and must be of an accepted
+    type and size (the same limits as attachments to contacts).
+    """
+    errors = _Errors()
+    doc_type = case.case_type_version.document_types.filter(code=document_type).first()
+    if doc_type is None:
+        errors.add("documenttype", f"Het zaaktype kent documenttype {document_type!r} niet.")
+    title = title.strip() or upload.name
+    if not title:
+        errors.add("titel", "Geef het document een titel.")
+    elif len(title) > 200:
+        errors.add("titel", "Hoogstens 200 tekens.")
+    if not upload.data:
+        errors.add("bestand", "Het bestand is leeg.")
+    elif len(upload.data) > uploads.max_bytes():
+        errors.add(
+            "bestand",
+            f"Het bestand is groter dan {uploads.max_bytes() // (1024 * 1024)} MB.",
+        )
+    content_type = uploads.sniff_content_type(upload.data)
+    if upload.data and (content_type is None or content_type not in uploads.allowed_types()):
+        errors.add(
+            "bestand",
+            "Dit soort bestand wordt niet aanvaard. Toegestaan: "
+            f"{uploads.describe_types([t for t in uploads.allowed_types() if t != uploads.EMAIL_CONTENT_TYPE])}.",
+        )
+    errors.raise_if_any()
+    assert doc_type is not None and content_type is not None
+    document = CaseDocument(
+        case=case,
+        document_type=doc_type,
+        title=title,
+        original_name=(upload.name or "document")[:255],
+        content_type=content_type,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        added_at=timezone.now(),
+        added_by=ctx.actor,
+    )
+    suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    try:
+        with guarded(ctx, client_parties(case), operation="zaakdocument toevoegen"):
+            document.file.save(f"document.{suffix}", ContentFile(upload.data), save=False)
+            document.save()
+            _record(case, ctx, "document", f"Document toegevoegd: {title} ({doc_type}).")
+    except Exception:
+        # The row is rolled back; the file must not outlive it.
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def set_properties(ctx: gate.AccessContext, case: Case, values: Mapping[str, Any]) -> Case:
+    """Record facts of the case (its eigenschappen), each checked against its format."""
+    if not case.is_open:
+        raise ValidationError({"eigenschappen": "De zaak is afgesloten."})
+    errors = _Errors()
+    clean = _property_errors(errors, case.case_type_version, values)
+    errors.raise_if_any()
+    changed = {k: v for k, v in clean.items() if case.properties.get(k) != v}
+    if not changed:
+        return case
+    with guarded(ctx, client_parties(case), operation="zaakeigenschappen vastleggen"):
+        case.properties = {**case.properties, **changed}
+        case.save(update_fields=["properties"])
+        _record(
+            case,
+            ctx,
+            "properties",
+            "Eigenschappen: " + ", ".join(f"{k} = {v}" for k, v in changed.items()) + ".",
+            values=changed,
+        )
+    return case
+
+
+def relate(ctx: gate.AccessContext, case: Case, identification: str) -> Case:
+    """Link a related case (e.g. the permit a fine is about), both ways."""
+    other = Case.objects.filter(identification=identification.strip()).first()
+    if other is None:
+        raise ValidationError({"zaak": f"Onbekende zaak {identification!r}."})
+    if other.pk == case.pk:
+        raise ValidationError({"zaak": "Een zaak kan niet aan zichzelf gerelateerd worden."})
+    with guarded(ctx, client_parties(case) + client_parties(other), operation="zaken relateren"):
+        case.related_cases.add(other)
+        _record(case, ctx, "related", f"Gerelateerd aan zaak {other.identification}.")
+        _record(other, ctx, "related", f"Gerelateerd aan zaak {case.identification}.")
+    return case
+
+
+def expire_offers(today: date | None = None) -> int:
+    """Offers not answered in time lapse; the decision stands without them."""
+    today = today or timezone.localdate()
+    return CaseOffer.objects.filter(state=OfferState.OFFERED, expires_on__lt=today).update(
+        state=OfferState.EXPIRED, answered_at=timezone.now()
+    )
+
+
 # --- deadlines, assignment ------------------------------------------------------------
 
 
@@ -980,9 +1096,14 @@ def resume(ctx: gate.AccessContext, case: Case) -> Case:
 
 def assign(ctx: gate.AccessContext, case: Case, user: Any) -> Case:
     """Give a case to a case worker of its organisation (or to nobody)."""
+    organisations = [case.organisation_id]
+    if case.provider is not None:
+        organisations.append(case.provider.organisation_id)
     if (
         user is not None
-        and not user.memberships.filter(organisation=case.organisation, role="case_worker").exists()
+        and not user.memberships.filter(
+            organisation_id__in=organisations, role__in=["case_worker", "social_worker"]
+        ).exists()
     ):
         raise ValidationError(
             {"behandelaar": f"{user} is geen behandelaar bij {case.organisation}."}
@@ -1032,3 +1153,76 @@ def complete_at_first_line(
         assert final is not None
         set_status(ctx, case, final.code, explanation="Direct afgehandeld in de eerste lijn.")
     return case
+
+
+# --- roles ----------------------------------------------------------------------------
+
+
+def add_role(
+    ctx: gate.AccessContext,
+    case: Case,
+    role_type_code: str,
+    party: Party | None = None,
+    employee: str = "",
+    explanation: str = "",
+) -> CaseRole:
+    """Give a person or business (`party`) or an employee (their user name) a role in a
+    case: the initiator of a case registered without one, a partner, an adviser."""
+    from django.contrib.auth import get_user_model
+
+    errors = _Errors()
+    role_type = case.case_type_version.role_types.filter(code=role_type_code).first()
+    if role_type is None:
+        errors.add("roltype", f"Het zaaktype kent roltype {role_type_code!r} niet.")
+    employee = employee.strip()
+    explanation = explanation.strip()
+    if (party is None) == (not employee):
+        errors.add(
+            "betrokkeneIdentificatie",
+            "Geef precies één betrokkene: een persoon, een bedrijf of een medewerker.",
+        )
+    elif employee and (
+        len(employee) > 40
+        or not get_user_model().objects.filter(username=employee, is_active=True).exists()
+    ):
+        errors.add("betrokkeneIdentificatie", f"Onbekende medewerker {employee!r}.")
+    if len(explanation) > 1000:
+        errors.add("roltoelichting", f"Hoogstens 1000 tekens, nu {len(explanation)}.")
+    if not case.is_open:
+        errors.add("zaak", "De zaak is afgesloten.")
+    if role_type is not None:
+        same = case.roles.filter(role_type=role_type)
+        if (party is not None and same.filter(party=party).exists()) or (
+            employee
+            and same.filter(
+                subject_kind=CaseRole.SubjectKind.EMPLOYEE, identifier=employee
+            ).exists()
+        ):
+            errors.add("betrokkeneIdentificatie", "Deze betrokkene heeft deze rol al in de zaak.")
+    errors.raise_if_any()
+    assert role_type is not None
+    parties = [*client_parties(case), *([party] if party is not None else [])]
+    with guarded(ctx, parties, operation="zaakrol toevoegen"):
+        if party is not None:
+            kind, id_type, value = _identifier(party)
+        else:
+            kind, id_type, value = CaseRole.SubjectKind.EMPLOYEE, "gebruikersnaam", employee
+        role = CaseRole.objects.create(
+            case=case,
+            role_type=role_type,
+            subject_kind=kind,
+            party=party,
+            identifier_type=id_type,
+            identifier=value,
+            explanation=explanation,
+            registered_at=timezone.now(),
+        )
+        _record(
+            case,
+            ctx,
+            "role_added",
+            f"Rol toegevoegd: {role_type.description}.",
+            roltype=role_type.code,
+            betrokkenetype=kind,
+        )
+    return role

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from klantocratie.accounts.permissions import access_context, membership_of, role_required
 from klantocratie.accounts.roles import Role
 from klantocratie.clientview.selectors import build_client_view
+from klantocratie.contacts import uploads
 from klantocratie.contacts.models import Contact, InternalTask
 from klantocratie.parties.selectors import find_party, get_party
 from klantocratie.privacy import gate
@@ -144,6 +145,9 @@ def detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
             "discretionary": version.task_types.filter(discretionary=True),
             "provider_deadline": services.provider_deadline(case),
             "second_opinion": getattr(case, "second_opinion", None),
+            "colleagues": selectors.case_workers(case.organisation),
+            "property_types": version.property_types.all(),
+            "document_types": version.document_types.all(),
             "history": sorted(case.history.all(), key=lambda e: (e.at, e.pk), reverse=True),
         },
     )
@@ -227,9 +231,50 @@ def _result(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
     return f"Resultaat '{result.result_type.description}' is vastgelegd."
 
 
-def _assign_to_me(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
-    services.assign(ctx, case, request.user)
-    return "De zaak staat op uw naam."
+def _assign(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
+    colleague = request.POST.get("behandelaar")
+    if not colleague:
+        services.assign(ctx, case, request.user)
+        return "De zaak staat op uw naam."
+    user = selectors.case_workers(case.organisation).filter(pk=colleague).first()
+    if user is None:
+        raise ValidationError({"behandelaar": "Kies een behandelaar van deze organisatie."})
+    services.assign(ctx, case, user)
+    return f"De zaak staat op naam van {user.get_full_name() or user.username}."
+
+
+def _document(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
+    upload = request.FILES.get("bestand")
+    if upload is None:
+        raise ValidationError({"bestand": "Kies een bestand."})
+    if upload.size and upload.size > uploads.max_bytes():
+        # Refused before reading it into memory.
+        raise ValidationError(
+            {"bestand": f"Het bestand is groter dan {uploads.max_bytes() // (1024 * 1024)} MB."}
+        )
+    document = services.add_document(
+        ctx,
+        case,
+        document_type=request.POST.get("documenttype", ""),
+        title=request.POST.get("titel", ""),
+        upload=services.Upload(upload.name or "", upload.read()),
+    )
+    return f"Document '{document.title}' is toegevoegd."
+
+
+def _properties(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
+    values = {
+        prop.code: request.POST.get(f"eigenschap_{prop.code}", "")
+        for prop in case.case_type_version.property_types.all()
+        if request.POST.get(f"eigenschap_{prop.code}", "") != ""
+    }
+    services.set_properties(ctx, case, values)
+    return "De eigenschappen zijn vastgelegd."
+
+
+def _relate(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
+    services.relate(ctx, case, request.POST.get("zaaknummer", ""))
+    return "De zaken zijn aan elkaar gerelateerd."
 
 
 def _extend(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
@@ -259,12 +304,39 @@ ACTIONS: dict[str, Callable[[gate.AccessContext, Case, HttpRequest], str]] = {
     "taak-toevoegen": _add_task,
     "status": _status,
     "resultaat": _result,
-    "toewijzen": _assign_to_me,
+    "toewijzen": _assign,
+    "document": _document,
+    "eigenschappen": _properties,
+    "relateren": _relate,
     "verlengen": _extend,
     "opschorten": _suspend,
     "hervatten": _resume,
     "aanbieder-contact": _provider_contact,
 }
+
+
+@role_required(*CASE_ROLES)
+def document(request: HttpRequest, case_uuid: str, document_uuid: str) -> HttpResponse:
+    case = _case_or_404(case_uuid)
+    ctx = access_context(request)
+    if not selectors.handled_by(case, ctx.organisation):
+        return _not_ours(request)
+    item = case.documents.filter(uuid=document_uuid).first()
+    if item is None:
+        raise Http404("Onbekend document.")
+    try:
+        with services.guarded(
+            ctx, services.client_parties(case), operation="zaakdocument inzien", change=False
+        ):
+            pass
+    except GateError as error:
+        return render(request, "cases/denied.html", {"error": error}, status=403)
+    return FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=True,
+        filename=item.original_name,
+    )
 
 
 @require_POST

@@ -185,3 +185,93 @@ def test_the_desk_completes_a_first_line_case(case_types: Party) -> None:
         follow=True,
     )
     assert "tweede lijn" in response.content.decode()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_document_is_added_recognised_by_content_and_downloaded(
+    case_worker: Client, case_types: Party, settings, tmp_path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case = permit(case_types)
+    fake = SimpleUploadedFile("tekening.pdf", b"MZ\x90\x00 not a pdf")
+    response = case_worker.post(
+        f"/zaken/{case.uuid}/document/", {"documenttype": "tekening", "bestand": fake}, follow=True
+    )
+    assert "niet aanvaard" in response.content.decode()
+    assert not case.documents.exists()
+    real = SimpleUploadedFile("tekening.pdf", PDF)
+    case_worker.post(
+        f"/zaken/{case.uuid}/document/",
+        {"documenttype": "tekening", "titel": "Gevel oost", "bestand": real},
+    )
+    document = case.documents.get()
+    assert document.content_type == "application/pdf" and document.size == len(PDF)
+    download = case_worker.get(f"/zaken/{case.uuid}/documenten/{document.uuid}/")
+    assert b"".join(download.streaming_content) == PDF
+    assert (
+        login("demo-belasting").get(f"/zaken/{case.uuid}/documenten/{document.uuid}/").status_code
+        == 403
+    )
+
+
+def test_properties_are_checked_and_recorded(case_worker: Client, case_types: Party) -> None:
+    case = permit(case_types)
+    response = case_worker.post(
+        f"/zaken/{case.uuid}/eigenschappen/", {"eigenschap_bouwhoogte": "hoog"}, follow=True
+    )
+    assert "verwacht een getal" in response.content.decode()
+    case_worker.post(
+        f"/zaken/{case.uuid}/eigenschappen/",
+        {"eigenschap_bouwhoogte": "8,5", "eigenschap_gebied": "beschermd gezicht"},
+    )
+    case.refresh_from_db()
+    assert case.properties["bouwhoogte"] == 8.5 and case.properties["gebied"] == "beschermd gezicht"
+    assert case.history.filter(kind="properties").exists()
+
+
+def test_cases_are_related_both_ways_and_assigned_to_a_colleague(
+    case_worker: Client, case_types: Party
+) -> None:
+    first, second = permit(case_types), permit(case_types)
+    case_worker.post(f"/zaken/{first.uuid}/relateren/", {"zaaknummer": second.identification})
+    assert list(second.related_cases.all()) == [first]
+    colleague = User.objects.get(username="demo-zaak")
+    case_worker.post(f"/zaken/{first.uuid}/toewijzen/", {"behandelaar": colleague.pk})
+    first.refresh_from_db()
+    assert first.assigned_to == colleague
+    outsider = User.objects.get(username="demo-belasting")
+    response = case_worker.post(
+        f"/zaken/{first.uuid}/toewijzen/", {"behandelaar": outsider.pk}, follow=True
+    )
+    assert "Kies een behandelaar" in response.content.decode()
+
+
+def test_unanswered_offers_lapse(case_types: Party) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = fine(case_types)
+    assert services.expire_offers(timezone.localdate() + timedelta(days=29)) == 0
+    assert services.expire_offers(timezone.localdate() + timedelta(days=31)) == 2
+    assert not case.offers.filter(state=OfferState.OFFERED).exists()
+
+
+def test_a_provider_sees_the_case_it_was_chosen_for(case_types: Party) -> None:
+    from tests.cases.conftest import resident
+
+    case = services.start_case(
+        worker(),
+        case_type="wmo-ondersteuning",
+        clients=[services.Client(case_types)],
+        description="Hulp bij de trap",
+    )
+    housing = login("demo-wonen")
+    assert case.identification not in housing.get("/zaken/").content.decode()
+    services.choose_provider(resident(case_types), case, "woonstichting")
+    assert case.identification in housing.get("/zaken/").content.decode()
+    assert housing.get(f"/zaken/{case.uuid}/").status_code == 200
