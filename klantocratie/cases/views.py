@@ -316,7 +316,9 @@ ACTIONS: dict[str, Callable[[gate.AccessContext, Case, HttpRequest], str]] = {
 
 
 @role_required(*CASE_ROLES)
-def document(request: HttpRequest, case_uuid: str, document_uuid: str) -> HttpResponse:
+def document(
+    request: HttpRequest, case_uuid: str, document_uuid: str
+) -> HttpResponse | FileResponse:
     case = _case_or_404(case_uuid)
     ctx = access_context(request)
     if not selectors.handled_by(case, ctx.organisation):
