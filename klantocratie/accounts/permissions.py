@@ -2,11 +2,12 @@
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -25,14 +26,15 @@ def membership_of(request: HttpRequest | Request) -> Membership | None:
     )
 
 
-def role_required(
-    *roles: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """View decorator: log in first, then hold one of ``roles`` in the active membership."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = membership_of(request)
@@ -40,7 +42,7 @@ def role_required(
                 raise PermissionDenied("Uw rol geeft geen toegang tot deze pagina.")
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return cast(View, wrapped)
 
     return decorate
 

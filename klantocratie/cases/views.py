@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -316,9 +317,7 @@ ACTIONS: dict[str, Callable[[gate.AccessContext, Case, HttpRequest], str]] = {
 
 
 @role_required(*CASE_ROLES)
-def document(
-    request: HttpRequest, case_uuid: str, document_uuid: str
-) -> HttpResponse | FileResponse:
+def document(request: HttpRequest, case_uuid: str, document_uuid: str) -> HttpResponseBase:
     case = _case_or_404(case_uuid)
     ctx = access_context(request)
     if not selectors.handled_by(case, ctx.organisation):
