@@ -470,7 +470,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         ):
             pass
     except GateError as error:
-        return render(request, "cases/denied.html", {"error": error}, status=403)
+        # Nothing about the cases is shown; the page says why instead of a bare refusal.
+        return render(request, "cases/mine.html", {"cases": [], "refused": error.message})
     return render(
         request,
         "cases/mine.html",
