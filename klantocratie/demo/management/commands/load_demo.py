@@ -4,6 +4,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from klantocratie.cases.demo import load_demo_cases
+from klantocratie.cases.packs import CasePackError, load_case_types
 from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
@@ -46,6 +48,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Knowledge: {load_demo_knowledge(pack)}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
         self.stdout.write(f"Demo contacts: {load_demo_contacts(pack)} klantcontacten.")
+        try:
+            case_types = load_case_types(pack / "cases")
+        except CasePackError as error:
+            for case_problem in error.problems:
+                self.stderr.write(str(case_problem))
+            raise CommandError(
+                "The demo pack's case types have problems; no cases were loaded."
+            ) from None
+        self.stdout.write(
+            f"Case types: {len(case_types.loaded)} loaded, {len(case_types.unchanged)} unchanged."
+        )
+        self.stdout.write(f"Demo cases: {load_demo_cases(pack)}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."
