@@ -25,6 +25,7 @@ from klantocratie.accounts.roles import Role
 from klantocratie.clientview.selectors import build_client_view
 from klantocratie.contacts import uploads
 from klantocratie.contacts.models import Contact, InternalTask
+from klantocratie.contacts.services import parties_of as contact_parties
 from klantocratie.parties.selectors import find_party, get_party
 from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
@@ -398,6 +399,9 @@ def _start_from_form(ctx: gate.AccessContext, values: Any) -> Case:
     identifier = values.get("bsn", "").strip()
     kind = "kvk" if len(identifier) == 8 else "bsn"
     party = find_party(kind, identifier) if identifier else None
+    if party is None and not identifier and contact is not None:
+        # The client of the contact the case comes from: nobody retypes a BSN.
+        party = next(iter(contact_parties(contact)), None)
     if party is None:
         raise ValidationError({"bsn": "Geef het BSN of KvK-nummer van een bekende klant."})
     return services.start_case(

@@ -275,3 +275,41 @@ def test_a_provider_sees_the_case_it_was_chosen_for(case_types: Party) -> None:
     services.choose_provider(resident(case_types), case, "woonstichting")
     assert case.identification in housing.get("/zaken/").content.decode()
     assert housing.get(f"/zaken/{case.uuid}/").status_code == 200
+
+
+def test_a_case_starts_from_an_internal_task_and_keeps_the_client_and_story(
+    case_worker: Client, case_types: Party
+) -> None:
+    from klantocratie.contacts import services as contact_services
+    from klantocratie.registry.models import Organisation
+    from tests.frontoffice.conftest import kcc
+
+    contact = contact_services.register_contact(
+        kcc(),
+        case_types,
+        channel="telefoon",
+        subject="Aanvraag bijstand",
+        content="Mevrouw verloor haar baan en vraagt bijstand aan.",
+    )
+    colleague = contact_services.ensure_employee(
+        "demo-zaak", "Zeynep Bakker", Organisation.objects.get(code="gemeente-almelo")
+    )
+    task = contact_services.create_internal_task(
+        kcc(), contact, requested_action="Zaak bijstand starten", assign_to=[colleague]
+    )
+    form = case_worker.get(f"/contacten/taken/{task.uuid}/").content.decode()
+    assert f"/zaken/nieuw/?interne_taak={task.nummer}" in form
+    response = case_worker.post(
+        "/zaken/nieuw/",
+        {
+            "zaaktype": "bijstand-levensonderhoud",
+            "omschrijving": "Bijstand na ontslag",
+            "interne_taak": task.nummer,
+        },
+    )
+    case = Case.objects.get(description="Bijstand na ontslag")
+    assert response.url == f"/zaken/{case.uuid}/"
+    assert case.internal_task == task and case.contact == contact
+    assert case.roles.get().party == case_types
+    page = case_worker.get(f"/zaken/{case.uuid}/").content.decode()
+    assert task.nummer in page and contact.nummer in page
