@@ -220,6 +220,9 @@ def _typed(fmt: str, value: Any, choices: Sequence[Any] = ()) -> Any:
             raise ValueError("verwacht een getal") from error
         if not number.is_finite():
             raise ValueError("verwacht een getal")
+        if abs(number) >= Decimal("1e15"):
+            # Beyond this a float loses whole units, and 1e400 would be stored as Infinity.
+            raise ValueError("dit getal is te groot")
         return float(number) if number != number.to_integral() else int(number)
     if fmt == "datum":
         try:
