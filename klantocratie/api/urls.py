@@ -29,4 +29,6 @@ urlpatterns = [
     path("v1/sources/health", views.SourceHealthView.as_view(), name="source-health"),
     path("v1/knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),
     path("klantinteracties/v1/", include("klantocratie.contacts.api.urls")),
+    path("zaken/v1/", include("klantocratie.cases.api.urls")),
+    path("catalogi/v1/", include("klantocratie.cases.api.catalogi_urls")),
 ]

@@ -201,7 +201,7 @@ def _property_errors(
             errors.add(f"eigenschappen.{code}", "Dit zaaktype kent deze eigenschap niet.")
             continue
         try:
-            clean[code] = _typed(
+            clean[code] = check_value(
                 prop.format, value, [c["code"] if isinstance(c, dict) else c for c in prop.choices]
             )
         except ValueError as error:
@@ -209,7 +209,7 @@ def _property_errors(
     return clean
 
 
-def _typed(fmt: str, value: Any, choices: Sequence[Any] = ()) -> Any:
+def check_value(fmt: str, value: Any, choices: Sequence[Any] = ()) -> Any:
     """Check one value against a format of the case type; return it in a stored form."""
     if fmt == "getal":
         if isinstance(value, bool):
@@ -582,7 +582,7 @@ def _clean_task_data(task: CaseTask, data: Mapping[str, Any]) -> dict[str, Any]:
         choices = point_codes if spec.get("format") == "punten" else spec.get("choices") or []
         fmt = "tekst" if spec.get("format") == "keuze" else spec.get("format", "tekst")
         try:
-            clean[code] = _typed(fmt, value, choices)
+            clean[code] = check_value(fmt, value, choices)
         except ValueError as error:
             errors.add(code, f"{spec['label']}: {error}")
     errors.raise_if_any()

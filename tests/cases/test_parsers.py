@@ -60,7 +60,7 @@ def test_any_cell_in_a_valid_table_is_accepted_or_named(cell: str) -> None:
 )
 def test_a_value_is_typed_or_refused_with_a_reason(fmt: str, value: object) -> None:
     try:
-        typed = services._typed(fmt, value, ["kleur", "dakvorm"])
+        typed = services.check_value(fmt, value, ["kleur", "dakvorm"])
     except ValueError as error:
         assert str(error)
         return
@@ -74,10 +74,10 @@ def test_a_value_is_typed_or_refused_with_a_reason(fmt: str, value: object) -> N
 
 @pytest.mark.parametrize("text", ["12", "12,5", " 7 ", "-3"])
 def test_dutch_decimal_commas_are_numbers(text: str) -> None:
-    assert services._typed("getal", text) == float(text.replace(",", "."))
+    assert services.check_value("getal", text) == float(text.replace(",", "."))
 
 
 @pytest.mark.parametrize("text", ["1e400", "NaN", "Infinity", "-1e15", "twaalf"])
 def test_numbers_that_cannot_be_stored_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
-        services._typed("getal", text)
+        services.check_value("getal", text)
