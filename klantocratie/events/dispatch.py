@@ -4,7 +4,8 @@ Apps subscribe a handler to an event type in their `ready()`. After each commit 
 emitted events, `publish_pending` runs (inline in the embedded default, as a Celery
 task in production): it takes unpublished events in order, hands each to every
 subscriber of its type and marks it published. A handler that fails leaves its event
-unpublished so the next run delivers it again; handlers are therefore idempotent.
+unpublished so the next run delivers it again, and holds back the later events of the
+same subject so they never overtake it; handlers are therefore idempotent.
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ def publish_pending(batch: int = 200) -> int:
             if not events:
                 return published
             done = []
+            # Events about one subject (e.g. one case) stay in order: after a failure,
+            # later events of that subject wait for the next run too.
+            held_back: set[str] = set()
             for event in events:
+                if event.subject and event.subject in held_back:
+                    continue
                 try:
                     with transaction.atomic():
                         for handler in subscribers(event.type):
@@ -58,6 +64,7 @@ def publish_pending(batch: int = 200) -> int:
                 except Exception:
                     # Left unpublished: the next run tries again.
                     logger.exception("Event %s (%s) not delivered", event.id, event.type)
+                    held_back.add(event.subject)
                     continue
                 done.append(event.pk)
             Event.objects.filter(pk__in=done).update(published_at=timezone.now())
@@ -67,7 +74,11 @@ def publish_pending(batch: int = 200) -> int:
 
 
 def publish_after_commit() -> None:
-    """Schedule delivery once the current transaction commits."""
+    """Schedule delivery once the current transaction commits.
+
+    Robust: the change is committed either way, so a broker that cannot take the task
+    must not turn a saved change into an error page; the beat job delivers it later.
+    """
     from .tasks import publish_events
 
-    transaction.on_commit(publish_events.delay)
+    transaction.on_commit(publish_events.delay, robust=True)
