@@ -24,7 +24,7 @@ from klantocratie.parties.models import Party
 from klantocratie.parties.selectors import find_party
 from klantocratie.privacy import log
 from klantocratie.privacy.models import ProcessingLogRecord
-from tests.cases.conftest import worker
+from tests.cases.conftest import resident, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +202,18 @@ def test_another_organisation_sees_none_of_the_cases(case_types: Party) -> None:
     )
     assert response.status_code == 400 and "zaak" in response.json()["fields"]
     assert new_log_records(before) == []
+
+
+def test_the_provider_the_resident_chose_sees_the_case_too(case_types: Party) -> None:
+    case = start(case_types, case_type="wmo-ondersteuning")
+    housing = login("demo-wonen")
+    assert housing.get(f"{ZAKEN}/zaken").json()["count"] == 0
+
+    services.choose_provider(resident(case_types), case, "woonstichting")
+
+    listed = housing.get(f"{ZAKEN}/zaken").json()
+    assert [zaak["uuid"] for zaak in listed["results"]] == [str(case.uuid)]
+    assert listed["results"][0]["bronorganisatie"] == "00000001001589623000"
 
 
 def test_a_role_without_a_grant_for_case_files_is_refused_by_the_gate(

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -67,8 +67,11 @@ class Pagination(PageNumberPagination):
 
 
 def visible_cases(ctx: AccessContext) -> QuerySet[Case]:
-    """The cases the asker's organisation handles."""
-    return Case.objects.filter(organisation__code=ctx.organisation)
+    """The cases the asker's organisation works on: its own, and those where it is the
+    provider the resident chose (as `selectors.handled_by` says for one case)."""
+    return Case.objects.filter(
+        Q(organisation__code=ctx.organisation) | Q(provider__organisation__code=ctx.organisation)
+    )
 
 
 def _roles() -> Prefetch:
