@@ -35,12 +35,12 @@ def demo_desk() -> None:
     load_demo_contacts(django_settings.DEMO_PACK_DIR)
 
 
-def _log_in(browser, live_server, role: str):  # type: ignore[no-untyped-def]
+def _log_in(browser, live_server, username: str):  # type: ignore[no-untyped-def]
     # A context of its own per colleague: separate cookies, as on two workstations.
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name=role).first.click()
+    page.locator(f"button[data-username='{username}']").click()
     return context, page
 
 
@@ -48,7 +48,7 @@ def test_agent_helps_and_hands_over_and_a_colleague_picks_it_up(
     browser, live_server, demo_desk: None, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.DEMO_MODE = True
-    agent_context, agent = _log_in(browser, live_server, "KCC-medewerker")
+    agent_context, agent = _log_in(browser, live_server, "demo-kcc")
     try:
         agent.get_by_role("link", name="Balie").click()
         search = agent.locator("[data-desk-search]")
@@ -102,7 +102,7 @@ def test_agent_helps_and_hands_over_and_a_colleague_picks_it_up(
     callback = InternalTask.objects.get(contact=contact)
     assert callback.status == TaskStatus.TO_DO
 
-    colleague_context, colleague = _log_in(browser, live_server, "Zaakbehandelaar")
+    colleague_context, colleague = _log_in(browser, live_server, "demo-zaak")
     try:
         colleague.get_by_role("link", name="Taken").click()
         colleague.get_by_role("link", name=callback.nummer).click()
