@@ -277,11 +277,24 @@ def start_case(
         version = version_in_force(case_type, start)
     except ValidationError as error:
         errors.add("zaaktype", error.messages[0])
-    owner = organisation
-    if owner is None:
-        owner = Organisation.objects.filter(code=ctx.organisation).first()
-        if owner is None:
-            errors.add("bronorganisatie", f"Onbekende organisatie {ctx.organisation!r}.")
+    # A case belongs to the organisation responsible for its case type. Its employees
+    # register it; a resident may start one of their own (e.g. the follow-up of an offer).
+    owner = organisation or (version.case_type.organisation if version else None)
+    if owner is not None and version is not None:
+        if owner.pk != version.case_type.organisation_id:
+            errors.add(
+                "bronorganisatie",
+                f"Zaaktype '{version.description}' hoort bij {version.case_type.organisation}.",
+            )
+        elif ctx.role != "resident" and ctx.organisation != owner.code:
+            errors.add(
+                "zaaktype",
+                f"Zaaktype '{version.description}' hoort bij {owner}; vraag de zaak daar aan "
+                "met een interne taak.",
+            )
+    channel = channel.strip()
+    if len(channel) > 50:
+        errors.add("communicatiekanaal", f"Hoogstens 50 tekens, nu {len(channel)}.")
     description = description.strip()
     if not description:
         errors.add("omschrijving", "Geef een korte omschrijving van de zaak.")
@@ -846,7 +859,6 @@ def answer_offer(ctx: gate.AccessContext, offer: CaseOffer, *, accept: bool) -> 
                     clients=[Client(offer.party)],
                     description=f"{offer.offer_type.name} (aanbod bij {case.identification})",
                     channel="persoonlijke pagina",
-                    organisation=case.organisation,
                 )
                 follow_up.related_cases.add(case)
                 offer.follow_up = follow_up

@@ -73,10 +73,16 @@ def test_registering_a_case_is_logged_for_the_client(case_types: Party) -> None:
     assert ProcessingLogRecord.objects.filter(operation="zaak registreren").count() == before + 1
 
 
-def test_an_organisation_without_a_grant_cannot_open_cases(case_types: Party) -> None:
+def test_a_role_without_a_grant_cannot_open_cases(case_types: Party) -> None:
+    analyst = services.gate.AccessContext(
+        actor="demo-beleid",
+        role="policy_analyst",
+        organisation="gemeente-almelo",
+        activity="beleidsanalyse",
+    )
     with pytest.raises(AccessDenied):
         services.start_case(
-            worker(organisation="uwv"),
+            analyst,
             case_type="omgevingsvergunning-bouwen",
             clients=[services.Client(case_types)],
             description="Dakkapel",
@@ -430,3 +436,27 @@ def test_status_change_notifies_the_resident_where_the_status_type_says_so(
     assert len(mail.outbox) == ResidentNotice.objects.filter(channel="email").count()
     assert all(case.identification in m.subject for m in mail.outbox)
     assert not Event.objects.filter(published_at__isnull=True).exists()
+
+
+def test_a_case_belongs_to_the_organisation_of_its_case_type(case_types: Party) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.start_case(
+            worker("gbtwente", "demo-belasting"),
+            case_type="bijstand-levensonderhoud",
+            clients=[services.Client(case_types)],
+            description="Bijstand",
+        )
+    assert "interne taak" in str(error.value)
+    assert not Case.objects.exists()
+
+
+def test_a_channel_name_longer_than_fits_is_refused(case_types: Party) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.start_case(
+            worker(),
+            case_type="parkeervergunning",
+            clients=[services.Client(case_types)],
+            description="Vergunning",
+            channel="x" * 51,
+        )
+    assert "communicatiekanaal" in error.value.message_dict
