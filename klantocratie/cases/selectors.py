@@ -48,12 +48,12 @@ def with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def cases_for_identifier(identifier_type: str, value: str) -> QuerySet[Case]:
     """Every case in which the party with this BSN or KvK number has a role."""
+    # The case ids are fetched first: as a subquery, the IN came after the details' nine
+    # joins, beyond PostgreSQL's join_collapse_limit, which then joined every case before
+    # filtering (9 s a person at 1,000,000 cases instead of a few ms).
+    ids = CaseRole.objects.filter(identifier_type=identifier_type, identifier=value)
     return with_details(
-        Case.objects.filter(
-            pk__in=CaseRole.objects.filter(
-                identifier_type=identifier_type, identifier=value
-            ).values("case_id")
-        )
+        Case.objects.filter(pk__in=list(ids.values_list("case_id", flat=True)))
     ).order_by("-start_date", "-id")
 
 
