@@ -26,6 +26,7 @@ import yaml
 from django.db import transaction
 
 from klantocratie.registry.models import Organisation
+from klantocratie.validation import Problem, ProblemsFound
 
 from . import decisions
 from .models import (
@@ -49,24 +50,8 @@ DATA = Path(__file__).resolve().parent / "data"
 TASK_FIELD_FORMATS = {"tekst", "getal", "datum", "ja_nee", "keuze", "punten"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    entry: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (self.file, self.entry) if part)
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-class CasePackError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+class CasePackError(ProblemsFound):
+    """The case types were not loaded; `problems` lists why."""
 
 
 @dataclass

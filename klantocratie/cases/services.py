@@ -29,6 +29,7 @@ from klantocratie.events.services import emit
 from klantocratie.parties.models import Party
 from klantocratie.privacy import gate
 from klantocratie.registry.models import Organisation, PartyType
+from klantocratie.validation import FieldErrors
 
 from . import decisions
 from .models import (
@@ -60,20 +61,6 @@ EVENT_SOURCE = "urn:klantocratie:zaken"
 STATUS_SET = "nl.klantocratie.zaak.status-gezet"
 CASE_CLOSED = "nl.klantocratie.zaak.afgesloten"
 OFFER_ANSWERED = "nl.klantocratie.zaak.aanbod-beantwoord"
-
-
-class _Errors:
-    """Collects field errors so one request reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def client_parties(case: Case) -> list[Party]:
@@ -191,7 +178,7 @@ def _identifier(party: Party) -> tuple[str, str, str]:
 
 
 def _property_errors(
-    errors: _Errors, version: CaseTypeVersion, properties: Mapping[str, Any]
+    errors: FieldErrors, version: CaseTypeVersion, properties: Mapping[str, Any]
 ) -> dict[str, Any]:
     types = {p.code: p for p in version.property_types.all()}
     clean: dict[str, Any] = {}
@@ -269,7 +256,7 @@ def start_case(
 ) -> Case:
     """Register a case on the case-type version in force on its start date, with its
     first status and the required tasks, linked to the contact or task it came from."""
-    errors = _Errors()
+    errors = FieldErrors()
     today = timezone.localdate()
     start = start_date or today
     version: CaseTypeVersion | None = None
@@ -423,7 +410,7 @@ def set_status(
 ) -> CaseStatus:
     """Move a case to a later status. Required tasks of every status up to it must be
     done or set aside with a reason; the final status needs a result first."""
-    errors = _Errors()
+    errors = FieldErrors()
     version = case.case_type_version
     status_type = version.status_types.filter(code=status_code).first()
     if status_type is None:
@@ -537,7 +524,7 @@ def add_task(ctx: gate.AccessContext, case: Case, task_type_code: str, *, reason
     """A case worker adds a task the case needs, beyond the standard path, with a reason."""
     reason = reason.strip()
     task_type = case.case_type_version.task_types.filter(code=task_type_code).first()
-    errors = _Errors()
+    errors = FieldErrors()
     if task_type is None:
         errors.add("taaktype", f"Het zaaktype kent taak {task_type_code!r} niet.")
     if not reason:
@@ -571,7 +558,7 @@ def set_task_aside(ctx: gate.AccessContext, task: CaseTask, *, reason: str) -> C
 
 
 def _clean_task_data(task: CaseTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    errors = _Errors()
+    errors = FieldErrors()
     clean: dict[str, Any] = {}
     point_codes: list[str] = []
     rule = getattr(task.case.case_type_version, "second_opinion_rule", None)
@@ -611,7 +598,7 @@ def evaluate_decision_table(
         raise ValidationError({"beslistabel": "Bij deze taak hoort geen beslistabel."})
     if task.state != TaskState.OPEN:
         raise ValidationError({"taak": "De taak is niet meer open."})
-    errors = _Errors()
+    errors = FieldErrors()
     given = _property_errors(errors, task.case.case_type_version, inputs)
     errors.raise_if_any()
     facts = {**task.case.properties, **given}
@@ -955,7 +942,7 @@ def add_document(
     The file is recognised by its content, not its name, and must be of an accepted
     type and size (the same limits as attachments to contacts).
     """
-    errors = _Errors()
+    errors = FieldErrors()
     doc_type = case.case_type_version.document_types.filter(code=document_type).first()
     if doc_type is None:
         errors.add("documenttype", f"Het zaaktype kent documenttype {document_type!r} niet.")
@@ -1009,7 +996,7 @@ def set_properties(ctx: gate.AccessContext, case: Case, values: Mapping[str, Any
     """Record facts of the case (its eigenschappen), each checked against its format."""
     if not case.is_open:
         raise ValidationError({"eigenschappen": "De zaak is afgesloten."})
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _property_errors(errors, case.case_type_version, values)
     errors.raise_if_any()
     changed = {k: v for k, v in clean.items() if case.properties.get(k) != v}
@@ -1185,7 +1172,7 @@ def add_role(
     case: the initiator of a case registered without one, a partner, an adviser."""
     from django.contrib.auth import get_user_model
 
-    errors = _Errors()
+    errors = FieldErrors()
     role_type = case.case_type_version.role_types.filter(code=role_type_code).first()
     if role_type is None:
         errors.add("roltype", f"Het zaaktype kent roltype {role_type_code!r} niet.")

@@ -23,6 +23,7 @@ from klantocratie.events.services import emit
 from klantocratie.parties.models import Party
 from klantocratie.privacy import gate
 from klantocratie.registry.models import Organisation, PartyType
+from klantocratie.validation import FieldErrors
 
 from . import uploads
 from .models import (
@@ -131,30 +132,16 @@ def guarded(
         yield trace_id
 
 
-class _Errors:
-    """Collects field errors so one request reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _check_length(errors: _Errors, field: str, label: str, value: str, limit: int) -> None:
+def _check_length(errors: FieldErrors, field: str, label: str, value: str, limit: int) -> None:
     if len(value) > limit:
         errors.add(field, f"{label} is te lang: hoogstens {limit} tekens, nu {len(value)}.")
 
 
-def _resolve_channel(errors: _Errors, channel: Channel | str | None) -> Channel | None:
+def _resolve_channel(errors: FieldErrors, channel: Channel | str | None) -> Channel | None:
     if isinstance(channel, Channel):
         return channel
     code = _text(channel)
@@ -168,7 +155,7 @@ def _resolve_channel(errors: _Errors, channel: Channel | str | None) -> Channel 
     return found
 
 
-def _check_upload(errors: _Errors, upload: Upload) -> str | None:
+def _check_upload(errors: FieldErrors, upload: Upload) -> str | None:
     """The recognised content type of an acceptable upload, or None after adding an error."""
     name = upload.name or "bijlage"
     if not upload.data:
@@ -267,7 +254,7 @@ def register_contact(
     processing-log record and the event are one transaction. A caller who gives no
     identity gets no registered contact: there is no data subject to register it for.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if party is None:
         errors.add(
             "partij",
@@ -411,7 +398,7 @@ def parties_of(contact: Contact) -> list[Party]:
     ]
 
 
-def _check_assignees(errors: _Errors, assign_to: Sequence[Actor]) -> None:
+def _check_assignees(errors: FieldErrors, assign_to: Sequence[Actor]) -> None:
     if not assign_to:
         errors.add("toegewezenAanActoren", "Wijs de taak toe aan een medewerker of een team.")
     inactive = [actor.name for actor in assign_to if not actor.active]
@@ -432,7 +419,7 @@ def create_internal_task(
     kind: str = TaskKind.INTERNAL,
 ) -> InternalTask:
     """Hand follow-up of a contact to an employee or a team, logged for its data subjects."""
-    errors = _Errors()
+    errors = FieldErrors()
     requested_action, explanation = _text(requested_action), _text(explanation)
     if not requested_action:
         errors.add("gevraagdeHandeling", "Gevraagde handeling ontbreekt: wat moet er gebeuren?")
@@ -555,7 +542,7 @@ def ensure_employee(username: str, name: str, organisation: Organisation) -> Act
 def create_actor(
     *, name: str, kind: str, identifier: str, organisation: Organisation, active: bool = True
 ) -> Actor:
-    errors = _Errors()
+    errors = FieldErrors()
     name, identifier = _text(name), _text(identifier)
     if not name:
         errors.add("naam", "Naam ontbreekt.")

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 
 from klantocratie.registry.models import Organisation, OrganisationKind
+from klantocratie.validation import Problem, ProblemsFound
 
 from .models import AnswerStatus, Audience, LifeEvent, LocalVariant, Product, QuestionAnswer
 from .services import embed_all, import_upl, rebuild_search_index
@@ -27,24 +28,8 @@ VARIANTS_FILE = "local-variants.yaml"
 ANSWERS_GLOB = "answers*.yaml"
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    entry: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}, {self.entry}" if self.entry else self.file
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-class KnowledgePackError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+class KnowledgePackError(ProblemsFound):
+    """The knowledge folder was not loaded; `problems` lists why."""
 
 
 @dataclass
