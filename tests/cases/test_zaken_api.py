@@ -2,20 +2,13 @@
 processing-log record per client on a page), writes through the case services, bad
 input refused with the field named and nothing saved."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import schemathesis
 from django.contrib.auth.models import User
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from schemathesis.core.result import Ok
 
 from klantocratie.cases import services
 from klantocratie.cases.models import Case, CaseResult, CaseRole, CaseStatus
@@ -25,6 +18,7 @@ from klantocratie.parties.selectors import find_party
 from klantocratie.privacy import log
 from klantocratie.privacy.models import ProcessingLogRecord
 from tests.cases.conftest import resident, worker
+from tests.support.schemathesis_run import server_errors, wsgi_in_the_test_transaction  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -478,58 +472,17 @@ def test_a_case_starts_on_the_version_in_force_only(case_types: Party, case_work
 # --- no server errors ---------------------------------------------------------------------
 
 EXAMPLES_PER_OPERATION = 15
-# A fixed CSRF secret sent as cookie and header, as a browser client would.
-CSRF_TOKEN = "schemathesisschemathesisschemat1"
 
 
-@pytest.fixture
-def _wsgi_in_the_test_transaction() -> Iterator[None]:
-    # Called straight through WSGI, Django closes the database connection after each
-    # request; inside the test's transaction that would end it.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.mark.usefixtures("_wsgi_in_the_test_transaction")
+@pytest.mark.usefixtures("wsgi_in_the_test_transaction")
 def test_no_zaken_or_catalogi_endpoint_answers_with_a_server_error(
     case_types: Party, case_worker: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("ERROR", logger="django.request")
     start(case_types, case_type="bijstand-levensonderhoud", properties={"leeftijd": 30})
     session = case_worker.cookies["sessionid"].value
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-    cookies = {"sessionid": session, "csrftoken": CSRF_TOKEN}
-    headers = {"X-CSRFToken": CSRF_TOKEN}
-    failures: list[str] = []
-    operations = 0
-
-    for result in schema.get_all_operations():
-        assert isinstance(result, Ok)
-        operation = result.ok()
-        if not operation.path.startswith(("/api/zaken/", "/api/catalogi/")):
-            continue
-        operations += 1
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def exercise(case: Any) -> None:
-            response = case.call(headers=headers, cookies=cookies)
-            if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} {case.query or ''} -> "
-                    f"{response.status_code}: {response.text[:300]}"
-                )
-
-        exercise()
-
+    operations, failures = server_errors(
+        session, examples=EXAMPLES_PER_OPERATION, paths=("/api/zaken/", "/api/catalogi/")
+    )
     assert operations == 22
     assert failures == []
