@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import zen
@@ -113,16 +112,18 @@ def fingerprint(content: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-@lru_cache(maxsize=256)
-def _decision(sha256: str, text: str) -> zen.ZenDecision:
-    # Keyed on the content hash: a table is immutable once published, so the compiled
-    # form can be reused for every evaluation of that version.
-    return _engine.create_decision(text)
+# Compiled tables by content hash. A table is immutable once published, so its compiled
+# form serves every evaluation of that version; the dict stays as small as the number
+# of table versions in use.
+_compiled: dict[str, zen.ZenDecision] = {}
 
 
-def evaluate(content: dict[str, Any], inputs: dict[str, Any]) -> Advice:
-    text = json.dumps(content, sort_keys=True)
-    decision = _decision(fingerprint(content), text)
+def evaluate(content: dict[str, Any], inputs: dict[str, Any], sha256: str = "") -> Advice:
+    """Evaluate a table. Pass the stored `sha256` of the table to skip hashing its content."""
+    key = sha256 or fingerprint(content)
+    decision = _compiled.get(key)
+    if decision is None:
+        decision = _compiled[key] = _engine.create_decision(json.dumps(content, sort_keys=True))
     try:
         response = decision.evaluate(inputs, {"trace": True})
     except RuntimeError as error:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -164,7 +165,7 @@ class StatusType(models.Model):
     def __str__(self) -> str:
         return self.description
 
-    @property
+    @cached_property
     def is_final(self) -> bool:
         """The status type with the highest number ends the case (isEindstatus)."""
         last = self.version.status_types.order_by("-order").values_list("pk", flat=True).first()

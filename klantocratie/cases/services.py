@@ -380,7 +380,7 @@ def _set_status(
     _record(case, ctx, "status", f"Status: {status_type.description}.", explanation=explanation)
     clients = [
         {"type": role.identifier_type, "value": role.identifier, "party": str(role.party.uuid)}
-        for role in case.roles.select_related("party")
+        for role in case.roles.select_related("party", "role_type")
         if role.party is not None and role.role_type.generic in ("initiator", "belanghebbende")
     ]
     emit(
@@ -605,7 +605,7 @@ def evaluate_decision_table(
     missing = [f["label"] for f in decisions.input_fields(table.content) if f["field"] not in facts]
     if missing:
         raise ValidationError({"invoer": f"Nodig voor het advies: {', '.join(missing)}."})
-    advice = decisions.evaluate(table.content, facts)
+    advice = decisions.evaluate(table.content, facts, table.sha256)
     with guarded(ctx, client_parties(task.case), operation="beslistabel toepassen"):
         if given:
             # What the worker established for the advice is a fact of the case from now on.
