@@ -33,8 +33,7 @@ class Command(BaseCommand):
         try:
             summary = load_pack(pack)
         except PackError as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
+            self.stderr.write(str(error))
             raise CommandError("The demo pack has problems; nothing was loaded.") from None
         self.stdout.write(f"Pack: {', '.join(f'{n} {k}' for k, n in summary.counts.items())}.")
         try:
@@ -51,8 +50,7 @@ class Command(BaseCommand):
         try:
             case_types = load_case_types(pack / "cases")
         except CasePackError as error:
-            for case_problem in error.problems:
-                self.stderr.write(str(case_problem))
+            self.stderr.write(str(error))
             raise CommandError(
                 "The demo pack's case types have problems; no cases were loaded."
             ) from None
