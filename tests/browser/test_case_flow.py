@@ -1,6 +1,9 @@
 """A case worker completes a building permit in a real browser, from the work queue to
 the final status, with the client's integral view beside the case."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 
@@ -15,6 +18,8 @@ from klantocratie.sources.casestatus.models import CaseStatus
 from tests.cases.conftest import CASES_DIR, worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The case-management docs' screenshot, refreshed only when asked.
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "case.png"
 
 
 @pytest.fixture
@@ -65,6 +70,8 @@ def test_case_worker_completes_a_building_permit(
         advice.get_by_role("button", name="Vraag advies").click()
         advice = page.locator("article", has_text="Welstandsadvies")
         assert "ambtelijk" in advice.get_by_role("status").inner_text()
+        if os.environ.get("KLANTOCRATIE_UPDATE_SCREENSHOTS"):
+            page.screenshot(path=str(DOCS_SCREENSHOT))
         advice.get_by_label("Adviserende commissie").select_option("Ambtelijk")
         advice.get_by_label("Advies (verplicht)").fill("Past in de straat.")
         advice.get_by_role("button", name="Rond taak af").click()
