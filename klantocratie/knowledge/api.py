@@ -1,5 +1,6 @@
 """The desk's knowledge search endpoint: GET /api/v1/knowledge/search."""
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -15,16 +16,29 @@ from klantocratie.registry.models import Organisation
 from .models import Audience, DocumentKind, LifeEvent
 from .selectors import SearchHit, search_knowledge
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+
+
+class SlugReference(serializers.SlugRelatedField):
+    """A reference by slug or code; anything that cannot be one is unknown, unasked.
+
+    PostgreSQL refuses text with a NUL byte outright, so such a value must never
+    reach the query.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:50])
+        return super().to_internal_value(data)
+
 
 class KnowledgeQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=200, help_text="De vraag, in gewone woorden.")
-    life_event = serializers.SlugRelatedField(
-        slug_field="slug", queryset=LifeEvent.objects.all(), required=False
-    )
+    life_event = SlugReference(slug_field="slug", queryset=LifeEvent.objects.all(), required=False)
     audience = serializers.ChoiceField(
         choices=[Audience.RESIDENT, Audience.BUSINESS], required=False
     )
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugReference(
         slug_field="code", queryset=Organisation.objects.all(), required=False
     )
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)

@@ -133,6 +133,10 @@ class TestApi:
         assert "q" in client.get(self.URL).json()["fields"]
         bad_event = client.get(self.URL, {"q": "x", "life_event": "nope"})
         assert bad_event.status_code == 400 and "life_event" in bad_event.json()["fields"]
+        # A NUL byte is refused before any query (PostgreSQL would fail on it).
+        for field in ("organisation", "life_event"):
+            nul = client.get(self.URL, {"q": "x", field: "gemeente\x00almelo"})
+            assert nul.status_code == 400 and field in nul.json()["fields"]
 
     def test_other_roles_and_anonymous_are_refused(self, client: Client) -> None:
         assert client.get(self.URL, {"q": "verhuizen"}).status_code in (401, 403)
