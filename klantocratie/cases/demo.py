@@ -36,7 +36,7 @@ from klantocratie.parties.selectors import find_party
 from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
 
-from . import services
+from . import choices, services
 from .models import Case, CaseRole
 from .packs import signalen_categories
 from .selectors import WARNING_DAYS, deadline_warning
@@ -315,7 +315,7 @@ class _Loader:
             "gemeente-almelo",
         )
         if chooser is not None:
-            services.choose_provider(chooser, case, self.rng.choice(["gemeente", "woonstichting"]))
+            choices.choose_provider(chooser, case, self.rng.choice(["gemeente", "woonstichting"]))
         if steps >= 1:
             services.set_status(self.worker(case), case, "onderzoek")
         if steps >= 2:

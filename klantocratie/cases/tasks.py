@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import expire_offers
+from .choices import expire_offers
 
 
 @shared_task(name="klantocratie.cases.tasks.expire_offers")

@@ -30,7 +30,7 @@ from klantocratie.parties.selectors import find_party, get_party
 from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
 
-from . import decisions, selectors, services
+from . import choices, decisions, selectors, services
 from .models import Case, CaseOffer, CaseTask, TaskState
 
 CASE_ROLES = (Role.CASE_WORKER, Role.SOCIAL_WORKER)
@@ -145,7 +145,7 @@ def detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
             "next_statuses": [s for s in version.status_types.all() if s.order > current_order],
             "result_types": version.result_types.all(),
             "discretionary": version.task_types.filter(discretionary=True),
-            "provider_deadline": services.provider_deadline(case),
+            "provider_deadline": choices.provider_deadline(case),
             "second_opinion": getattr(case, "second_opinion", None),
             "colleagues": selectors.case_workers(case.organisation),
             "property_types": version.property_types.all(),
@@ -295,7 +295,7 @@ def _resume(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
 
 
 def _provider_contact(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
-    services.record_provider_contact(ctx, case)
+    choices.record_provider_contact(ctx, case)
     return "Vastgelegd dat de aanbieder contact heeft opgenomen."
 
 
@@ -427,7 +427,7 @@ def first_line(request: HttpRequest, party_uuid: str) -> HttpResponse:
     if request.POST.get("klantcontact"):
         contact = Contact.objects.filter(nummer=request.POST["klantcontact"].strip()).first()
     try:
-        case = services.complete_at_first_line(
+        case = choices.complete_at_first_line(
             access_context(request),
             case_type=request.POST.get("zaaktype", ""),
             clients=[services.Client(party)],
@@ -485,7 +485,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
                     "case": case,
                     "offers": [o for o in case.offers.all() if o.party_id == party.pk],
                     "providers": list(case.case_type_version.providers.all()),
-                    "switch_from": services.provider_deadline(case),
+                    "switch_from": choices.provider_deadline(case),
                     "rule": getattr(case.case_type_version, "second_opinion_rule", None),
                 }
                 for case in cases
@@ -512,17 +512,17 @@ def my_case_action(request: HttpRequest, case_uuid: str, action: str) -> HttpRes
             if offer is None:
                 raise ValidationError({"aanbod": "Onbekend aanbod."})
             accept = request.POST.get("antwoord") == "ja"
-            services.answer_offer(ctx, offer, accept=accept)
+            choices.answer_offer(ctx, offer, accept=accept)
             messages.success(
                 request,
                 "Dank u. "
                 + ("Het aanbod is aanvaard." if accept else "U hebt het aanbod afgewezen."),
             )
         elif action == "aanbieder":
-            services.choose_provider(ctx, case, request.POST.get("aanbieder", ""))
+            choices.choose_provider(ctx, case, request.POST.get("aanbieder", ""))
             messages.success(request, "Uw keuze is vastgelegd.")
         elif action == "second-opinion":
-            services.request_second_opinion(ctx, case, committee=request.POST.get("commissie", ""))
+            choices.request_second_opinion(ctx, case, committee=request.POST.get("commissie", ""))
             messages.success(request, "Uw verzoek om een second opinion is vastgelegd.")
         else:
             raise Http404("Onbekende handeling.")

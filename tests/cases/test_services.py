@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from klantocratie.cases import services
+from klantocratie.cases import choices, services
 from klantocratie.cases.models import (
     Case,
     CaseEvent,
@@ -247,7 +247,7 @@ def test_a_decision_with_offers_offers_them_to_the_resident(case_types: Party) -
 def test_accepting_an_offer_lowers_the_fine_and_starts_the_follow_up(case_types: Party) -> None:
     case = fine(case_types)
     offer = case.offers.get(offer_type__code="parkeervergunning")
-    services.answer_offer(resident(case_types), offer, accept=True)
+    choices.answer_offer(resident(case_types), offer, accept=True)
     case.refresh_from_db()
     offer.refresh_from_db()
     assert case.properties["bedrag"] == 72 and case.properties["oorspronkelijk_bedrag"] == 80
@@ -262,11 +262,11 @@ def test_declining_an_offer_changes_nothing_else_and_cannot_be_answered_twice(
 ) -> None:
     case = fine(case_types)
     offer = case.offers.get(offer_type__code="cursus")
-    services.answer_offer(resident(case_types), offer, accept=False)
+    choices.answer_offer(resident(case_types), offer, accept=False)
     case.refresh_from_db()
     assert case.properties["bedrag"] == 80
     with pytest.raises(ValidationError):
-        services.answer_offer(resident(case_types), offer, accept=True)
+        choices.answer_offer(resident(case_types), offer, accept=True)
 
 
 def test_an_expired_offer_cannot_be_accepted(case_types: Party) -> None:
@@ -274,14 +274,14 @@ def test_an_expired_offer_cannot_be_accepted(case_types: Party) -> None:
     offer.expires_on = timezone.localdate() - timedelta(days=1)
     offer.save()
     with pytest.raises(ValidationError):
-        services.answer_offer(resident(case_types), offer, accept=True)
+        choices.answer_offer(resident(case_types), offer, accept=True)
 
 
 def test_a_resident_cannot_answer_someone_elses_offer(case_types: Party) -> None:
     other = Party.objects.exclude(pk=case_types.pk).filter(party_type="person").first()
     offer = fine(other).offers.first()
     with pytest.raises(AccessDenied):
-        services.answer_offer(resident(case_types), offer, accept=True)
+        choices.answer_offer(resident(case_types), offer, accept=True)
     offer.refresh_from_db()
     assert offer.state == OfferState.OFFERED
 
@@ -304,12 +304,10 @@ def test_second_opinion_adopts_only_the_common_points(case_types: Party) -> None
     case = permit(case_types, bouwhoogte=12)
     through_advice(case, "Welstandscommissie Oost", ["gevelmateriaal", "dakvorm", "kleur"])
     with pytest.raises(ValidationError):
-        services.request_second_opinion(
+        choices.request_second_opinion(
             resident(case_types), case, committee="Welstandscommissie Oost"
         )
-    opinion = services.request_second_opinion(
-        resident(case_types), case, committee="Het Oversticht"
-    )
+    opinion = choices.request_second_opinion(resident(case_types), case, committee="Het Oversticht")
     assert opinion.cost_eur == 350
     # The decision waits for the second advice: it is an open required task.
     services.complete_task(
@@ -335,14 +333,14 @@ def test_second_opinion_only_within_its_term(case_types: Party) -> None:
     advice.completed_at = timezone.now() - timedelta(days=15)
     advice.save()
     with pytest.raises(ValidationError) as error:
-        services.request_second_opinion(resident(case_types), case, committee="Het Oversticht")
+        choices.request_second_opinion(resident(case_types), case, committee="Het Oversticht")
     assert "termijn" in str(error.value)
 
 
 def test_no_second_opinion_where_the_case_type_has_none(case_types: Party) -> None:
     case = fine(case_types)
     with pytest.raises(ValidationError):
-        services.request_second_opinion(resident(case_types), case, committee="x")
+        choices.request_second_opinion(resident(case_types), case, committee="x")
 
 
 # --- provider choice ---------------------------------------------------------------------
@@ -359,13 +357,13 @@ def wmo(party: Party) -> Case:
 
 def test_resident_chooses_a_provider_and_may_switch_after_its_deadline(case_types: Party) -> None:
     case = wmo(case_types)
-    services.choose_provider(resident(case_types), case, "gemeente")
+    choices.choose_provider(resident(case_types), case, "gemeente")
     with pytest.raises(ValidationError) as error:
-        services.choose_provider(resident(case_types), case, "woonstichting")
+        choices.choose_provider(resident(case_types), case, "woonstichting")
     assert "wisselen" in str(error.value)
     case.provider_chosen_at = timezone.now() - timedelta(days=11)
     case.save()
-    services.choose_provider(resident(case_types), case, "woonstichting")
+    choices.choose_provider(resident(case_types), case, "woonstichting")
     case.refresh_from_db()
     assert case.provider.code == "woonstichting"
     assert CaseEvent.objects.filter(case=case, kind="provider").count() == 2
@@ -373,17 +371,17 @@ def test_resident_chooses_a_provider_and_may_switch_after_its_deadline(case_type
 
 def test_no_switch_once_the_provider_made_contact(case_types: Party) -> None:
     case = wmo(case_types)
-    services.choose_provider(resident(case_types), case, "gemeente")
-    services.record_provider_contact(worker(), case)
+    choices.choose_provider(resident(case_types), case, "gemeente")
+    choices.record_provider_contact(worker(), case)
     case.provider_chosen_at = timezone.now() - timedelta(days=30)
     case.save()
     with pytest.raises(ValidationError):
-        services.choose_provider(resident(case_types), case, "woonstichting")
+        choices.choose_provider(resident(case_types), case, "woonstichting")
 
 
 def test_unknown_provider_is_refused(case_types: Party) -> None:
     with pytest.raises(ValidationError):
-        services.choose_provider(resident(case_types), wmo(case_types), "elders")
+        choices.choose_provider(resident(case_types), wmo(case_types), "elders")
 
 
 # --- first line, notifications -------------------------------------------------------------
@@ -396,7 +394,7 @@ def test_the_desk_completes_a_first_line_case_at_once(case_types: Party) -> None
         organisation="gemeente-almelo",
         activity="kcc-dienstverlening",
     )
-    case = services.complete_at_first_line(
+    case = choices.complete_at_first_line(
         kcc,
         case_type="parkeervergunning",
         clients=[services.Client(case_types)],
@@ -405,7 +403,7 @@ def test_the_desk_completes_a_first_line_case_at_once(case_types: Party) -> None
     )
     assert case.end_date is not None and case.result.result_type.code == "verleend"
     with pytest.raises(ValidationError) as error:
-        services.complete_at_first_line(
+        choices.complete_at_first_line(
             kcc,
             case_type="omgevingsvergunning-bouwen",
             clients=[services.Client(case_types)],

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from klantocratie.cases import services
+from klantocratie.cases import choices, services
 from klantocratie.cases.models import Case, CaseOffer, OfferState, TaskState
 from klantocratie.parties.models import Party
 from klantocratie.privacy.models import ProcessingLogRecord
@@ -256,8 +256,8 @@ def test_unanswered_offers_lapse(case_types: Party) -> None:
     from django.utils import timezone
 
     case = fine(case_types)
-    assert services.expire_offers(timezone.localdate() + timedelta(days=29)) == 0
-    assert services.expire_offers(timezone.localdate() + timedelta(days=31)) == 2
+    assert choices.expire_offers(timezone.localdate() + timedelta(days=29)) == 0
+    assert choices.expire_offers(timezone.localdate() + timedelta(days=31)) == 2
     assert not case.offers.filter(state=OfferState.OFFERED).exists()
 
 
@@ -272,7 +272,7 @@ def test_a_provider_sees_the_case_it_was_chosen_for(case_types: Party) -> None:
     )
     housing = login("demo-wonen")
     assert case.identification not in housing.get("/zaken/").content.decode()
-    services.choose_provider(resident(case_types), case, "woonstichting")
+    choices.choose_provider(resident(case_types), case, "woonstichting")
     assert case.identification in housing.get("/zaken/").content.decode()
     assert housing.get(f"/zaken/{case.uuid}/").status_code == 200
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from klantocratie.cases import services
+from klantocratie.cases import choices, services
 from klantocratie.cases.models import Case, CaseResult, CaseRole, CaseStatus
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN
 from klantocratie.parties.models import Party
@@ -203,7 +203,7 @@ def test_the_provider_the_resident_chose_sees_the_case_too(case_types: Party) ->
     housing = login("demo-wonen")
     assert housing.get(f"{ZAKEN}/zaken").json()["count"] == 0
 
-    services.choose_provider(resident(case_types), case, "woonstichting")
+    choices.choose_provider(resident(case_types), case, "woonstichting")
 
     listed = housing.get(f"{ZAKEN}/zaken").json()
     assert [zaak["uuid"] for zaak in listed["results"]] == [str(case.uuid)]
