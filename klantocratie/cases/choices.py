@@ -9,7 +9,9 @@ a case, they go through the gate and land in the case history.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,13 +37,32 @@ from .services import (
 )
 
 
-def request_second_opinion(ctx: gate.AccessContext, case: Case, *, committee: str) -> SecondOpinion:
-    """The applicant asks another committee for a second advice, at their own cost."""
+@dataclass(frozen=True)
+class SecondOpinionOffer:
+    """What the applicant may ask for now: the first advice and the other committees."""
+
+    first_advice: CaseTask
+    committees: list[str]
+    cost_eur: Decimal
+    until: datetime
+
+
+def second_opinion_open(case: Case) -> SecondOpinionOffer | None:
+    """Whether the applicant may ask for a second opinion now, and from whom; None if not."""
+    try:
+        return _second_opinion_terms(case)
+    except ValidationError:
+        return None
+
+
+def _second_opinion_terms(case: Case) -> SecondOpinionOffer:
     rule = getattr(case.case_type_version, "second_opinion_rule", None)
     if rule is None:
         raise ValidationError({"zaak": "Bij dit zaaktype is geen second opinion mogelijk."})
     if hasattr(case, "second_opinion"):
         raise ValidationError({"zaak": "Er is al een second opinion gevraagd."})
+    if not case.is_open:
+        raise ValidationError({"zaak": "De zaak is afgesloten."})
     first = (
         case.tasks.filter(task_type__advice_step=True, state=TaskState.DONE)
         .order_by("completed_at")
@@ -49,10 +70,20 @@ def request_second_opinion(ctx: gate.AccessContext, case: Case, *, committee: st
     )
     if first is None or first.completed_at is None:
         raise ValidationError({"zaak": "Er is nog geen advies om een second opinion op te vragen."})
-    if timezone.now() > first.completed_at + timedelta(days=rule.request_days):
+    until = first.completed_at + timedelta(days=rule.request_days)
+    if timezone.now() > until:
         raise ValidationError(
             {"zaak": f"De termijn van {rule.request_days} dagen na het advies is verstreken."}
         )
+    others = [c for c in rule.committees if c != first.data.get("commissie")]
+    return SecondOpinionOffer(first, others, rule.cost_eur, until)
+
+
+def request_second_opinion(ctx: gate.AccessContext, case: Case, *, committee: str) -> SecondOpinion:
+    """The applicant asks another committee for a second advice, at their own cost."""
+    terms = _second_opinion_terms(case)
+    rule = case.case_type_version.second_opinion_rule
+    first = terms.first_advice
     if committee not in rule.committees:
         raise ValidationError(
             {"commissie": f"Kies een van de commissies: {', '.join(rule.committees)}."}

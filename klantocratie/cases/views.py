@@ -486,7 +486,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
                     "offers": [o for o in case.offers.all() if o.party_id == party.pk],
                     "providers": list(case.case_type_version.providers.all()),
                     "switch_from": choices.provider_deadline(case),
-                    "rule": getattr(case.case_type_version, "second_opinion_rule", None),
+                    "second_opinion": choices.second_opinion_open(case),
                 }
                 for case in cases
             ],

@@ -313,3 +313,21 @@ def test_a_case_starts_from_an_internal_task_and_keeps_the_client_and_story(
     assert case.roles.get().party == case_types
     page = case_worker.get(f"/zaken/{case.uuid}/").content.decode()
     assert task.nummer in page and contact.nummer in page
+
+
+def test_the_resident_is_offered_a_second_opinion_only_after_an_advice(
+    case_types: Party,
+) -> None:
+    from tests.cases.test_services import through_advice
+
+    case = permit(case_types)
+    resident = login("demo-inwoner")
+    assert "Vraag een second opinion" not in resident.get("/zaken/mijn/").content.decode()
+    through_advice(case, "Welstandscommissie Oost", ["kleur"])
+    page = resident.get("/zaken/mijn/").content.decode()
+    assert "Vraag een second opinion" in page and "350,00" in page
+    assert "<option>Welstandscommissie Oost</option>" not in page
+    resident.post(f"/zaken/mijn/{case.uuid}/second-opinion/", {"commissie": "Het Oversticht"})
+    case.refresh_from_db()
+    assert case.second_opinion.committee == "Het Oversticht"
+    assert "Vraag een second opinion" not in resident.get("/zaken/mijn/").content.decode()
