@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from klantocratie.knowledge.selectors import product_names
 from klantocratie.registry.models import Organisation
 from klantocratie.validation import Problem, ProblemsFound
 
@@ -45,6 +46,7 @@ from .models import (
     TaskType,
     VersionState,
 )
+from .services import publish_version
 
 DATA = Path(__file__).resolve().parent / "data"
 TASK_FIELD_FORMATS = {"tekst", "getal", "datum", "ja_nee", "keuze", "punten"}
@@ -507,8 +509,6 @@ def check_case_types(folder: Path | str) -> list[dict[str, Any]]:
     problems: list[Problem] = []
     if not path.is_dir():
         raise CasePackError([Problem(str(path), "", "", "map bestaat niet")])
-    from klantocratie.knowledge.selectors import product_names
-
     known_products = product_names()
     organisations = {o.code: o for o in Organisation.objects.all()}
     specs = []
@@ -566,8 +566,6 @@ def load_case_types(folder: Path | str) -> CaseTypeSummary:
                 continue
             version = _write_version(spec, existing)
             if spec["state"] == VersionState.PUBLISHED:
-                from .services import publish_version
-
                 publish_version(version)
             summary.loaded.append(label)
     return summary

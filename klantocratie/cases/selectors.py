@@ -68,17 +68,21 @@ class QueueFilter:
     ordering: str = "deadline"
 
 
+def cases_handled_by(organisation_code: str) -> QuerySet[Case]:
+    """The cases an organisation works on: its own, and those where it is the provider
+    the resident chose (`handled_by` says the same for one case)."""
+    return Case.objects.filter(
+        Q(organisation__code=organisation_code) | Q(provider__organisation__code=organisation_code)
+    )
+
+
 def work_queue(filters: QueueFilter, user_id: int | None) -> QuerySet[Case]:
     """The cases of an organisation, for case workers to pick, filter and sort.
 
     Rows show case facts only (number, type, status, deadline, assignee); the client's
     name is on the case page, behind the gate, so browsing the queue reads no personal data.
     """
-    # Also the cases where the organisation is the provider the resident chose.
-    cases = Case.objects.filter(
-        Q(organisation__code=filters.organisation)
-        | Q(provider__organisation__code=filters.organisation)
-    )
+    cases = cases_handled_by(filters.organisation)
     if not filters.include_closed:
         cases = cases.filter(end_date__isnull=True)
     if filters.query:
@@ -156,7 +160,9 @@ def published_case_types(on: date | None = None) -> QuerySet[CaseTypeVersion]:
 
 
 def first_line_case_types(on: date | None = None) -> QuerySet[CaseTypeVersion]:
-    return published_case_types(on).filter(first_line_can_handle=True)
+    return (
+        published_case_types(on).filter(first_line_can_handle=True).prefetch_related("result_types")
+    )
 
 
 def handled_by(case: Case, organisation_code: str) -> bool:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from klantocratie.accounts.permissions import access_context
 from klantocratie.accounts.roles import Role
-from klantocratie.cases import services
+from klantocratie.cases import selectors, services
 from klantocratie.cases.models import (
     Case,
     CaseResult,
@@ -67,11 +67,7 @@ class Pagination(PageNumberPagination):
 
 
 def visible_cases(ctx: AccessContext) -> QuerySet[Case]:
-    """The cases the asker's organisation works on: its own, and those where it is the
-    provider the resident chose (as `selectors.handled_by` says for one case)."""
-    return Case.objects.filter(
-        Q(organisation__code=ctx.organisation) | Q(provider__organisation__code=ctx.organisation)
-    )
+    return selectors.cases_handled_by(ctx.organisation)
 
 
 def _roles() -> Prefetch:
