@@ -37,7 +37,12 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="unique_membership"
-            )
+            ),
+            # The analytic environment's grants extract everyone's facts at once; no
+            # person may ever act under them.
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.ANALYTICS), name="membership_not_system_role"
+            ),
         ]
         ordering = ["user__username", "organisation__code", "role"]
 

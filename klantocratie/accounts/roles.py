@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
     ADMINISTRATOR = "administrator", "Beheerder"
     RESIDENT = "resident", "Inwoner"
+    # A system role, held by no person: the analytic environment that extracts facts for
+    # signal rules and area trends. Grants for it name exactly what those may use.
+    ANALYTICS = "analytics", "Analyseomgeving (systeem)"
 
 
 # Roles that work with client data on behalf of an organisation (the desk and the view).

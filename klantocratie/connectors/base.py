@@ -8,10 +8,10 @@ privacy gate (klantocratie.privacy.gate), which checks and logs every call.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -50,6 +50,27 @@ class Concerning:
     subjects: tuple[PartyRef, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One dated fact about a party, for analysis: an event or a state with its start.
+
+    Signal rules and area trends work on facts, not on the display values `read`
+    returns. `kind` names what happened in the analytic vocabulary (docs/signals.md
+    lists the kinds); `reference` is the source's own record id, so a resident who
+    contests a signal can point at the record, and the source can correct it.
+    """
+
+    party: PartyRef
+    kind: str
+    at: date | None
+    category: str = ""
+    amount: float | None = None
+    # Where it happened when that is not the source's own organisation (a contact
+    # registered at the police in the regional contact register).
+    organisation: str = ""
+    reference: str = ""
+
+
 class SourceUnavailable(Exception):
     """The source could not be reached in time; the caller shows it as unavailable."""
 
@@ -60,6 +81,10 @@ class ChangeRejected(Exception):
 
 class SearchNotSupported(Exception):
     """The source cannot look parties up by (some of) the criteria it was given."""
+
+
+class FactsNotSupported(Exception):
+    """The source cannot deliver analytic facts for (some of) the elements asked."""
 
 
 # A client search, keyed by the element each value belongs to, so the gate can check the
@@ -116,6 +141,20 @@ class Connector(abc.ABC):
         """
         raise SearchNotSupported(f"Bron {self.source.code} kan niet zoeken.")
 
+    def fact_elements(self) -> frozenset[str]:
+        """Element codes this connector can deliver as analytic facts."""
+        return frozenset()
+
+    def facts(
+        self, elements: Sequence[str], parties: Collection[PartyRef] | None = None
+    ) -> Iterator[Fact]:
+        """The facts behind the given elements, of all parties or only of `parties`.
+
+        Only called by the gate's `extract`, for elements in fact_elements(). Raises
+        SourceUnavailable when the source cannot answer.
+        """
+        raise FactsNotSupported(f"Bron {self.source.code} levert geen analysefeiten.")
+
 
 Reader = Callable[[PartyRef], Any]
 
@@ -141,6 +180,8 @@ def row_once(key: Hashable, fetch: Callable[[], Any]) -> Any:
 
 Writer = Callable[[PartyRef, Any], None]
 Finder = Callable[[SearchCriteria], list[PartyRef]]
+# Facts of all parties (None) or of the given identifier values of this source's key.
+FactReader = Callable[[Collection[str] | None], Iterator[Fact]]
 
 
 class LocalRegistryConnector(Connector):
@@ -157,6 +198,10 @@ class LocalRegistryConnector(Connector):
     search_elements: ClassVar[frozenset[str]] = frozenset()
     finder: ClassVar[Finder | None] = None
     health_model: ClassVar[Any] = None  # a model of the app, queried to test the tables
+    # Element code -> the function that streams that element's facts.
+    fact_readers: ClassVar[Mapping[str, FactReader]] = {}
+    # The identifier type the registry keys its records on (BSN for persons).
+    key_type: ClassVar[str] = "bsn"
 
     def provides(self) -> frozenset[str]:
         return frozenset(self.readers)
@@ -186,6 +231,25 @@ class LocalRegistryConnector(Connector):
                 f"Bron {self.source.code} kan niet zoeken op {', '.join(unsupported)}."
             )
         return finder(criteria)
+
+    def fact_elements(self) -> frozenset[str]:
+        return frozenset(self.fact_readers)
+
+    def facts(
+        self, elements: Sequence[str], parties: Collection[PartyRef] | None = None
+    ) -> Iterator[Fact]:
+        unsupported = sorted(set(elements) - self.fact_elements())
+        if unsupported:
+            raise FactsNotSupported(
+                f"Bron {self.source.code} levert geen analysefeiten voor {', '.join(unsupported)}."
+            )
+        keys = (
+            None
+            if parties is None
+            else sorted({p.value for p in parties if p.identifier_type == self.key_type})
+        )
+        for code in elements:
+            yield from self.fact_readers[code](keys)
 
     def health(self) -> Health:
         if self.health_model is not None:

@@ -7,14 +7,17 @@ hands out the content of a confidential contact, only that there was one.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.parties.models import IdentifierType
+from klantocratie.sources.common import CHUNK
 
-from .models import Contact, DigitalAddress, InternalTask, TaskStatus
+from .models import Contact, DigitalAddress, InternalTask, Involvement, TaskStatus
 
 RECENT_CONTACTS = 10
 
@@ -87,6 +90,38 @@ def read_addresses(party: PartyRef) -> list[dict[str, Any]]:
     ]
 
 
+def contact_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    """Each contact a person was involved in, at the organisation it was with.
+
+    A confidential contact's subject stays behind: trends count it, under no topic.
+    """
+    rows = Involvement.objects.filter(
+        party__identifiers__identifier_type=IdentifierType.BSN, party__party_type="person"
+    )
+    if keys is not None:
+        rows = rows.filter(party__identifiers__value__in=keys)
+    for pk, bsn, occurred, subject, confidential, organisation in (
+        rows.order_by("pk")
+        .values_list(
+            "pk",
+            "party__identifiers__value",
+            "contact__occurred_at",
+            "contact__subject",
+            "contact__confidential",
+            "contact__organisation__code",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield Fact(
+            PartyRef("bsn", bsn),
+            "contact",
+            timezone.localtime(occurred).date(),
+            "" if confidential else subject,
+            organisation=organisation,
+            reference=f"betrokkene-{pk}",
+        )
+
+
 @register("local.contacts")
 class ContactRegistryConnector(LocalRegistryConnector):
     health_model = Contact
@@ -98,3 +133,4 @@ class ContactRegistryConnector(LocalRegistryConnector):
         "contact.addresses": read_addresses,
         "contact.business_addresses": read_addresses,
     }
+    fact_readers = {"contact.history": contact_facts}

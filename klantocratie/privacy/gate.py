@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from klantocratie.connectors.base import (
     Concerning,
+    FactsNotSupported,
     PartyRef,
     SearchNotSupported,
     SourceUnavailable,
@@ -894,3 +895,197 @@ def find(
             "Het verwerkingslogboek kon niet worden bijgewerkt; er zijn geen zoekresultaten getoond."
         ) from error
     return FindResult(found=found, truncated=truncated, sources=statuses, trace_id=span.trace_id)
+
+
+# --- extracting facts for analysis ----------------------------------------------------
+
+# One analytic fact: subject pseudonym, kind, date, category, amount, organisation code,
+# source code, element code, the source's record id. docs/signals.md describes them.
+FactRow = tuple[str, str, date | None, str, float | None, str, str, str, str]
+
+_LOG_CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class ExtractSummary:
+    activity: ProcessingActivity
+    subjects: int
+    facts: int
+    # Parties left out because their own choice excludes the activity.
+    excluded: int
+    trace_id: str
+    # Pseudonym -> the party reference, kept in memory only: whoever acts on a result
+    # (a signal for a person) needs to know whom it is about; the snapshot never says.
+    subject_refs: dict[str, PartyRef]
+
+
+def _excluded_by_choice(activity: ProcessingActivity, now: datetime) -> tuple[bool, set[PartyRef]]:
+    """(only_these, refs): the parties an activity must leave out, or the only ones it
+    may include, by their own choices in force now."""
+    if activity.choice_rule == ChoiceRule.NONE:
+        return False, set()
+    kind = ChoiceKind.OPT_IN if activity.choice_rule == ChoiceRule.OPT_IN else ChoiceKind.OPT_OUT
+    latest: dict[int, PrivacyChoice] = {}
+    choices = PrivacyChoice.objects.filter(
+        purpose=activity.effective_choice_purpose, kind=kind, decided_at__lte=now
+    ).order_by("party_id", "decided_at", "pk")
+    for choice in choices.iterator(chunk_size=10_000):
+        latest[choice.party_id] = choice
+    in_force = [
+        party_id
+        for party_id, choice in latest.items()
+        if choice.status == ChoiceStatus.GIVEN
+        and (choice.expires_at is None or choice.expires_at > now)
+    ]
+    refs: set[PartyRef] = set()
+    for party in Party.objects.filter(pk__in=in_force).prefetch_related("identifiers"):
+        refs.update(PartyRef(i.identifier_type, i.value) for i in party.identifiers.all())
+    return kind == ChoiceKind.OPT_IN, refs
+
+
+def extract(
+    ctx: AccessContext,
+    elements: Sequence[str],
+    sink: Callable[[list[FactRow]], None],
+    *,
+    parties: Sequence[Party] | None = None,
+    operation: str = "extract",
+    batch_size: int = 50_000,
+    on_progress: Callable[[int], None] | None = None,
+) -> ExtractSummary:
+    """Hand the facts behind `elements` to `sink`, pseudonymised, for analysis.
+
+    This is how signal rules and area trends get their data: in bulk, for everybody
+    (or for `parties` only, when one event re-evaluates the parties it touches), but
+    under the same register, grants and choices as a single read. The requester needs
+    a grant covering every element for any data subject; parties whose choices
+    exclude the activity are left out before their facts reach the sink. Every data
+    subject whose facts were handed out gets a processing-log record; if the log
+    cannot be written, LogWriteFailed is raised and the caller must discard what the
+    sink received. One audit entry records the extraction as a whole.
+    """
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    codes = sorted(set(elements))
+    try:
+        if not codes:
+            raise UnknownElement("Geef minstens één gegeven om te extraheren.")
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
+        _check_known_elements(codes)
+        granted = _searchable_grants(ctx, activity, timezone.localdate(started_at))
+        refused = [code for code in codes if code not in granted]
+        if refused:
+            raise AccessDenied(
+                f"Geen autorisatie om te extraheren onder {activity.code!r}: {', '.join(refused)}.",
+                field="elements",
+            )
+        by_source: dict[int, list[DataElement]] = defaultdict(list)
+        for code in codes:
+            by_source[granted[code].source_id].append(granted[code])
+        for source_elements in by_source.values():
+            source = source_elements[0].source
+            unsupported = sorted(
+                {e.code for e in source_elements} - connector_for(source).fact_elements()
+            )
+            if unsupported:
+                raise AccessDenied(
+                    f"Bron {source.name} levert geen analysefeiten voor {', '.join(unsupported)}.",
+                    field="elements",
+                )
+    except (AccessDenied, ActivityNotValid, UnknownActivity, UnknownElement) as error:
+        _audit(ctx, span, ctx.activity, operation, "", codes, AuditOutcome.DENIED, error.message)
+        raise
+
+    only_these, chosen = _excluded_by_choice(activity, started_at)
+    wanted = None if parties is None else {_party_ref(party) for party in parties}
+    pseudonyms: dict[PartyRef, str] = {}
+    subject_refs: dict[str, PartyRef] = {}
+    excluded: set[PartyRef] = set()
+    batch: list[FactRow] = []
+    facts = 0
+    for element in (granted[code] for code in codes):
+        source = element.source
+        organisation = source.organisation.code
+        try:
+            if not source.active:
+                raise SourceUnavailable(f"Bron {source.name} staat uit.")
+            for fact in connector_for(source).facts([element.code], wanted):
+                ref = fact.party
+                if (ref in chosen) != only_these:
+                    excluded.add(ref)
+                    continue
+                subject = pseudonyms.get(ref)
+                if subject is None:
+                    subject = log.pseudonymise(ref.identifier_type, ref.value)
+                    pseudonyms[ref] = subject
+                    subject_refs[subject] = ref
+                batch.append(
+                    (
+                        subject,
+                        fact.kind,
+                        fact.at,
+                        fact.category,
+                        fact.amount,
+                        fact.organisation or organisation,
+                        source.code,
+                        element.code,
+                        fact.reference,
+                    )
+                )
+                if len(batch) >= batch_size:
+                    sink(batch)
+                    facts += len(batch)
+                    batch = []
+                    if on_progress:
+                        on_progress(facts)
+        except (SourceUnavailable, FactsNotSupported) as error:
+            # A snapshot with a source missing would make rules silently miss people.
+            reason = str(error) or f"Bron {source.name} niet beschikbaar."
+            _audit(
+                ctx, span, activity.identifier, operation, "", codes, AuditOutcome.FAILED, reason
+            )
+            raise SourceUnavailable(reason) from error
+    if batch:
+        sink(batch)
+        facts += len(batch)
+        if on_progress:
+            on_progress(facts)
+
+    subjects = [(pseudonym, ref.identifier_type) for ref, pseudonym in pseudonyms.items()]
+    try:
+        with transaction.atomic():
+            for start in range(0, len(subjects), _LOG_CHUNK):
+                log.append(
+                    _log_entries(
+                        span,
+                        parent_span_id,
+                        operation,
+                        activity,
+                        subjects[start : start + _LOG_CHUNK],
+                        started_at,
+                    )
+                )
+            _audit(
+                ctx,
+                span,
+                activity.identifier,
+                operation,
+                "",
+                codes,
+                AuditOutcome.ALLOWED,
+                f"{len(subjects)} betrokkenen, {facts} feiten, {len(excluded)} uitgesloten "
+                "op eigen keuze.",
+            )
+    except DatabaseError as error:
+        logger.exception("Processing log write failed; extraction withheld")
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; de extractie is ongeldig."
+        ) from error
+    return ExtractSummary(
+        activity=activity,
+        subjects=len(subjects),
+        facts=facts,
+        excluded=len(excluded),
+        trace_id=span.trace_id,
+        subject_refs=subject_refs,
+    )

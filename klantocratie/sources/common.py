@@ -6,8 +6,12 @@ them to Dutch users, so dates become ISO strings and money becomes float euros h
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 
 def iso(value: date | None) -> str | None:
@@ -16,6 +20,21 @@ def iso(value: date | None) -> str | None:
 
 def euros(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
+
+
+# Rows fetched per database round trip when a whole registry is streamed.
+CHUNK = 10_000
+
+
+def of_keys(rows: QuerySet[Any], keys: Collection[str] | None, field: str = "bsn") -> QuerySet[Any]:
+    """Rows of all parties (keys None) or of the given source keys, in a stable order.
+
+    Fact readers stream whole registries for analysis; ordering by primary key keeps
+    two extractions of the same data identical.
+    """
+    if keys is not None:
+        rows = rows.filter(**{f"{field}__in": keys})
+    return rows.order_by("pk")
 
 
 def format_postcode(postcode: str) -> str:

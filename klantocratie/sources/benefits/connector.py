@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import euros, iso
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.sources.common import CHUNK, euros, iso, of_keys
 
 from .models import Benefit
 
@@ -22,7 +23,18 @@ def read_active_benefits(party: PartyRef) -> list[dict[str, Any]]:
     ]
 
 
+def benefit_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    rows = of_keys(Benefit.objects.filter(end_date__isnull=True), keys)
+    for pk, bsn, scheme, start in rows.values_list("pk", "bsn", "scheme", "start_date").iterator(
+        chunk_size=CHUNK
+    ):
+        yield Fact(
+            PartyRef("bsn", bsn), "uitkering.lopend", start, scheme, reference=f"uitkering-{pk}"
+        )
+
+
 @register("local.benefits")
 class BenefitsConnector(LocalRegistryConnector):
     health_model = Benefit
     readers = {"benefit.active": read_active_benefits}
+    fact_readers = {"benefit.active": benefit_facts}

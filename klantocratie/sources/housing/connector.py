@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from datetime import timedelta
 from typing import Any
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import euros, iso
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.sources.common import CHUNK, euros, iso, of_keys
 
 from .models import Complaint, RentArrears, Tenancy
 
@@ -46,6 +48,32 @@ def read_rent_arrears(party: PartyRef) -> dict[str, Any] | None:
     return {"bedrag": euros(amount), "dagen_achterstand": days, "gemeld_op": iso(reported)}
 
 
+def complaint_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    rows = of_keys(Complaint.objects.all(), keys)
+    for pk, bsn, day, category in rows.values_list("pk", "bsn", "date", "category").iterator(
+        chunk_size=CHUNK
+    ):
+        yield Fact(
+            PartyRef("bsn", bsn), "klacht.verhuurder", day, category, reference=f"klacht-{pk}"
+        )
+
+
+def rent_arrears_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    """Rent arrears dated from when they began, so a rule can ask how long they run."""
+    rows = of_keys(RentArrears.objects.all(), keys)
+    for pk, bsn, amount, days, reported in rows.values_list(
+        "pk", "bsn", "amount", "days_overdue", "reported_on"
+    ).iterator(chunk_size=CHUNK):
+        yield Fact(
+            PartyRef("bsn", bsn),
+            "huur.achterstand",
+            reported - timedelta(days=days),
+            "huur",
+            amount=float(amount),
+            reference=f"huurachterstand-{pk}",
+        )
+
+
 @register("local.housing")
 class HousingConnector(LocalRegistryConnector):
     health_model = Tenancy
@@ -53,4 +81,8 @@ class HousingConnector(LocalRegistryConnector):
         "tenancy.contract": read_contract,
         "tenancy.complaints": read_complaints,
         "tenancy.rent_arrears": read_rent_arrears,
+    }
+    fact_readers = {
+        "tenancy.complaints": complaint_facts,
+        "tenancy.rent_arrears": rent_arrears_facts,
     }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import iso
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.sources.common import CHUNK, iso, of_keys
 
 from .models import ReturnedMail
 
@@ -21,7 +22,16 @@ def read_undeliverable(party: PartyRef) -> list[dict[str, Any]]:
     ]
 
 
+def returned_mail_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    rows = of_keys(ReturnedMail.objects.all(), keys)
+    for pk, bsn, day, sender in rows.values_list("pk", "bsn", "date", "sender").iterator(
+        chunk_size=CHUNK
+    ):
+        yield Fact(PartyRef("bsn", bsn), "post.onbestelbaar", day, sender, reference=f"retour-{pk}")
+
+
 @register("local.mailreturns")
 class MailReturnsConnector(LocalRegistryConnector):
     health_model = ReturnedMail
     readers = {"mail.undeliverable": read_undeliverable}
+    fact_readers = {"mail.undeliverable": returned_mail_facts}

@@ -18,6 +18,7 @@ from klantocratie.connectors.base import (
     row_once,
 )
 
+from .facts import address_facts, birth_facts, household_facts
 from .models import FamilyRelation, Gender, Person, RelationKind, Residence
 
 _GENDER_WORDS = {code: str(label) for code, label in Gender.choices}
@@ -237,4 +238,9 @@ class PopulationConnector(LocalRegistryConnector):
         "person.gender": read_gender,
         "person.address": read_address,
         "person.household": read_household,
+    }
+    fact_readers = {
+        "person.birth": birth_facts,
+        "person.address": address_facts,
+        "person.household": household_facts,
     }

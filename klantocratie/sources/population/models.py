@@ -28,6 +28,8 @@ class Person(models.Model):
     gender = models.CharField(
         "geslacht", max_length=1, choices=Gender.choices, default=Gender.UNKNOWN
     )
+    # The BRP keeps the deceased; a partner's death is a life event for the survivor.
+    death_date = models.DateField("datum overlijden", null=True, blank=True)
 
     class Meta:
         verbose_name = "persoon"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from django.db.models import Count, Min, Sum
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import euros, iso
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.sources.common import CHUNK, euros, iso, of_keys
 
 from .models import AnnualIncome, Assessment, AssessmentStatus
 
@@ -46,6 +47,22 @@ def read_arrears(party: PartyRef) -> dict[str, Any] | None:
     }
 
 
+def arrears_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    """Each assessment in collection: since its due date, for its outstanding amount."""
+    rows = of_keys(Assessment.objects.filter(status=AssessmentStatus.COLLECTION), keys)
+    for pk, bsn, due, outstanding, kind in rows.values_list(
+        "pk", "bsn", "due_date", "outstanding", "kind"
+    ).iterator(chunk_size=CHUNK):
+        yield Fact(
+            PartyRef("bsn", bsn),
+            "belastingschuld",
+            due,
+            kind,
+            amount=float(outstanding),
+            reference=f"aanslag-{pk}",
+        )
+
+
 @register("local.tax")
 class TaxConnector(LocalRegistryConnector):
     health_model = AnnualIncome
@@ -54,3 +71,4 @@ class TaxConnector(LocalRegistryConnector):
         "tax.assessments": read_assessments,
         "tax.arrears": read_arrears,
     }
+    fact_readers = {"tax.arrears": arrears_facts}

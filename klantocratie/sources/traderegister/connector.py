@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import iso
+from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.sources.common import CHUNK, iso, of_keys
 
 from .models import Business, BusinessRole, Establishment, LegalForm
 
@@ -51,6 +52,21 @@ def read_establishments(party: PartyRef) -> list[dict[str, Any]]:
     ]
 
 
+def business_facts(keys: Collection[str] | None) -> Iterator[Fact]:
+    """A business a person runs, from its registration; home-based or in business premises."""
+    rows = of_keys(BusinessRole.objects.all(), keys)
+    for pk, bsn, registered, at_home in rows.values_list(
+        "pk", "bsn", "business__registration_date", "business__home_based"
+    ).iterator(chunk_size=CHUNK):
+        yield Fact(
+            PartyRef("bsn", bsn),
+            "onderneming.gestart",
+            registered,
+            "thuisgevestigd" if at_home else "bedrijfspand",
+            reference=f"functie-{pk}",
+        )
+
+
 @register("local.traderegister")
 class TradeRegisterConnector(LocalRegistryConnector):
     health_model = Business
@@ -59,3 +75,4 @@ class TradeRegisterConnector(LocalRegistryConnector):
         "business.registration": read_registration,
         "business.establishments": read_establishments,
     }
+    fact_readers = {"person.businesses": business_facts}
