@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KLANTOCRATIE_VAR_DIR", BASE_DIR / "var"))
 
@@ -94,6 +96,9 @@ INSTALLED_APPS = [
     "klantocratie.knowledge",
     "klantocratie.frontoffice",
     "klantocratie.api",
+    "klantocratie.analytics",
+    "klantocratie.signals",
+    "klantocratie.trends",
     "klantocratie.demo",
     # Local registries of the demo organisations: each owns its own tables.
     "klantocratie.sources.population",
@@ -107,6 +112,7 @@ INSTALLED_APPS = [
     "klantocratie.sources.mailreturns",
     "klantocratie.sources.casestatus",
     "klantocratie.sources.municipaltax",
+    "klantocratie.sources.arrears",
 ]
 
 MIDDLEWARE = [
@@ -240,14 +246,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klantocratie.connectors.tasks.deliver_pending_changes",
         "schedule": 30.0,
     },
-    # Catches events whose after-commit delivery failed (a handler error, a lost worker).
     "expire-unanswered-offers": {
         "task": "klantocratie.cases.tasks.expire_offers",
         "schedule": 3600.0,
     },
+    # Catches events whose after-commit delivery failed (a handler error, a lost worker).
     "publish-pending-events": {
         "task": "klantocratie.events.tasks.publish_events",
         "schedule": 60.0,
+    },
+    # Events re-evaluate the parties they touch at once; the nightly run catches what
+    # changed in the sources without an event (a partner's bulk update).
+    "run-signal-rules": {
+        "task": "klantocratie.signals.run_rules",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "purge-expired-signals": {
+        "task": "klantocratie.signals.purge_expired",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -259,6 +275,15 @@ OUTBOX_RETRY_BASE_SECONDS = 15
 OUTBOX_RETRY_MAX_SECONDS = 3600
 
 # --- Contact registry ----------------------------------------------------------------
+# The personal-choice purpose every signal rule's activity must honour: one objection
+# to proactive outreach stops it at all organisations at once.
+PROACTIVE_OUTREACH_PURPOSE = "proactieve-dienstverlening"
+# Analytic snapshots (Parquet files of pseudonymised facts) for signals and trends.
+ANALYTICS_DIR = Path(os.environ.get("KLANTOCRATIE_ANALYTICS_DIR", VAR_DIR / "analytics"))
+# Snapshots hold pseudonymised personal data: kept long enough to repeat a run, no longer.
+ANALYTICS_SNAPSHOT_RETENTION_DAYS = int(
+    os.environ.get("KLANTOCRATIE_ANALYTICS_SNAPSHOT_RETENTION_DAYS", "31")
+)
 MEDIA_ROOT = Path(os.environ.get("KLANTOCRATIE_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- E-mail to residents (case status notices) ---------------------------------------

@@ -13,6 +13,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -38,7 +39,9 @@ def analytics_context(activity: str, organisation: str) -> gate.AccessContext:
 
 
 def _batch(rows: list[gate.FactRow]) -> pa.RecordBatch:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in FACT_SCHEMA]
+    columns: list[tuple[Any, ...]] = (
+        list(zip(*rows, strict=True)) if rows else [() for _ in FACT_SCHEMA]
+    )
     return pa.RecordBatch.from_arrays(
         [pa.array(column, type=f.type) for column, f in zip(columns, FACT_SCHEMA, strict=True)],
         schema=FACT_SCHEMA,

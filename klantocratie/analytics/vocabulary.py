@@ -88,10 +88,10 @@ FACT_KINDS: dict[str, FactKind] = {
     "melding.openbare-ruimte": FactKind(
         "case.files", "Een melding openbare ruimte", category="Signalen-categorie", at="datum"
     ),
-    "zaak.aangevraagd": FactKind("case.files", "Een zaak gestart", category="zaaktype", at="startdatum"),
-    "contact": FactKind(
-        "contact.history", "Een klantcontact", category="onderwerp", at="datum"
+    "zaak.aangevraagd": FactKind(
+        "case.files", "Een zaak gestart", category="zaaktype", at="startdatum"
     ),
+    "contact": FactKind("contact.history", "Een klantcontact", category="onderwerp", at="datum"),
     **{
         f"achterstand.{kind}": FactKind(
             "arrears.reports",

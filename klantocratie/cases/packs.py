@@ -22,10 +22,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from klantocratie.knowledge.selectors import product_names
+from klantocratie.packfiles import FileChecker, read_yaml_file
 from klantocratie.registry.models import Organisation
 from klantocratie.validation import Problem, ProblemsFound
 
@@ -96,146 +96,10 @@ def signalen_categories() -> list[dict[str, str]]:
     ]
 
 
-class _Checker:
-    """Reads one file's entries, collecting problems instead of stopping at the first."""
-
-    def __init__(self, file: str, problems: list[Problem]) -> None:
-        self.file = file
-        self.problems = problems
-
-    def fail(self, entry: str, name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, entry, name, message))
-
-    def text(
-        self,
-        data: dict[str, Any],
-        name: str,
-        entry: str = "",
-        *,
-        required: bool = True,
-        max_length: int | None = None,
-    ) -> str:
-        value = data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(entry, name, "verplicht veld ontbreekt")
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(entry, name, "verwacht tekst")
-            return ""
-        text = str(value).strip()
-        if max_length and len(text) > max_length:
-            self.fail(entry, name, f"langer dan {max_length} tekens")
-        return text
-
-    def number(
-        self, data: dict[str, Any], name: str, entry: str = "", *, required: bool = True
-    ) -> int | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.fail(entry, name, "verplicht veld ontbreekt")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(entry, name, "verwacht een geheel getal van 0 of meer")
-            return None
-        return value
-
-    def flag(self, data: dict[str, Any], name: str, entry: str = "") -> bool:
-        value = data.get(name, False)
-        if not isinstance(value, bool):
-            self.fail(entry, name, "verwacht true of false")
-            return False
-        return value
-
-    def date(
-        self, data: dict[str, Any], name: str, entry: str = "", *, required: bool = True
-    ) -> dt.date | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.fail(entry, name, "verplicht veld ontbreekt")
-            return None
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(entry, name, f"'{value}' is geen datum (JJJJ-MM-DD)")
-            return None
-
-    def choice(
-        self,
-        data: dict[str, Any],
-        name: str,
-        allowed: set[str] | frozenset[str],
-        entry: str = "",
-        *,
-        default: str | None = None,
-    ) -> str:
-        value = data.get(name, default)
-        if value is None:
-            self.fail(entry, name, "verplicht veld ontbreekt")
-            return ""
-        if str(value) not in allowed:
-            self.fail(
-                entry, name, f"'{value}' is niet toegestaan; kies uit {', '.join(sorted(allowed))}"
-            )
-            return ""
-        return str(value)
-
-    def entries(
-        self, data: dict[str, Any], name: str, *, required: bool = False
-    ) -> list[tuple[str, dict[str, Any]]]:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.fail("", name, "verplicht: een lijst met ten minste één item")
-            return []
-        if not isinstance(value, list) or (required and not value):
-            self.fail(
-                "", name, "verwacht een lijst" + (" met ten minste één item" if required else "")
-            )
-            return []
-        found = []
-        for index, item in enumerate(value, start=1):
-            label = f"{name} {index}"
-            if not isinstance(item, dict):
-                self.fail(label, "", "verwacht velden (naam: waarde)")
-                continue
-            if item.get("code"):
-                label += f" ({item['code']})"
-            found.append((label, item))
-        return found
-
-    def codes(self, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
-        seen: list[str] = []
-        for entry, item in items:
-            code = self.text(item, "code", entry, max_length=50)
-            if code and code in seen:
-                self.fail(entry, "code", f"'{code}' komt twee keer voor")
-            seen.append(code)
-        return seen
-
-
-def _read_file(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"regel {mark.line + 1}" if mark else ""
-        problems.append(Problem(path.name, where, "", f"geen geldige YAML ({error})"))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(path.name, "", "", "verwacht velden (naam: waarde)"))
-        return None
-    return data
-
-
 def _parse_version(
     path: Path,
     data: dict[str, Any],
-    check: _Checker,
+    check: FileChecker,
     products: set[str] | None,
     organisations: dict[str, Organisation],
 ) -> dict[str, Any]:
@@ -513,11 +377,11 @@ def check_case_types(folder: Path | str) -> list[dict[str, Any]]:
     organisations = {o.code: o for o in Organisation.objects.all()}
     specs = []
     for file in sorted(path.glob("*.yaml")):
-        data = _read_file(file, problems)
+        data = read_yaml_file(file, problems)
         if data is None:
             continue
         spec = _parse_version(
-            file, data, _Checker(file.name, problems), known_products or None, organisations
+            file, data, FileChecker(file.name, problems), known_products or None, organisations
         )
         spec["sha256"] = _fingerprint(spec)
         specs.append(spec)

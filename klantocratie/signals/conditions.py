@@ -142,7 +142,9 @@ def parse_fact(data: Any, earlier: Mapping[str, FactSpec], position: int) -> Fac
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         raise ConditionError(f"{at}.categories", "geef een lijst met categorieën")
     within = options.get("within_days")
-    if within is not None and (not isinstance(within, int) or isinstance(within, bool) or within < 1):
+    if within is not None and (
+        not isinstance(within, int) or isinstance(within, bool) or within < 1
+    ):
         raise ConditionError(f"{at}.within_days", "geef een positief aantal dagen")
     after = options.get("after")
     if after is not None and (after not in earlier or not earlier[after].is_date):
@@ -221,10 +223,18 @@ def _check_expression(node: ast.AST, facts: Mapping[str, FactSpec]) -> str:
             )
         if _check_expression(node.args[0], facts) != "date":
             raise ConditionError("when", f"{name} verwacht een datumfeit")
-        if len(node.args) == 2:
-            _number(node.args[1], facts)
+        if len(node.args) == 2 and not _whole_number(node.args[1]):
+            raise ConditionError("when", f"{name} verwacht een vast aantal jaren, bijv. 67")
         return "number"
     raise ConditionError("when", f"niet toegestaan in een voorwaarde: {ast.unparse(node)!r}")
+
+
+def _whole_number(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+    )
 
 
 def _number(node: ast.AST, facts: Mapping[str, FactSpec]) -> str:
@@ -362,9 +372,9 @@ def _compile(node: ast.AST, table: ir.Table, condition: Condition, reference: da
         if node.func.id == "years_since":
             return on.delta(moment, unit="year")
         years = node.args[1]
-        if not isinstance(years, ast.Constant):
+        if not isinstance(years, ast.Constant) or not _whole_number(years):
             raise ConditionError("when", "days_until_anniversary verwacht een vast aantal jaren")
-        return (moment + ibis.interval(years=int(years.value))).delta(on, unit="day")
+        return (moment + ibis.interval(years=years.value)).delta(on, unit="day")
     raise ConditionError("when", f"niet toegestaan: {ast.unparse(node)!r}")
 
 

@@ -22,7 +22,16 @@ from .conditions import Condition, compile_condition, evidence, fact_value
 
 # Evidence kept per signal: the most recent facts, enough to explain, not a dossier.
 MAX_EVIDENCE = 50
-EVIDENCE_COLUMNS = ("kind", "at", "category", "amount", "organisation", "source", "element", "reference")
+EVIDENCE_COLUMNS = (
+    "kind",
+    "at",
+    "category",
+    "amount",
+    "organisation",
+    "source",
+    "element",
+    "reference",
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,9 @@ def evaluate(
         if not rows:
             continue
         supporting: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in evidence(facts, rule.condition, fired, reference_date).to_pyarrow().to_pylist():
+        for record in (
+            evidence(facts, rule.condition, fired, reference_date).to_pyarrow().to_pylist()
+        ):
             supporting[record["subject"]].append(_row(record))
         buurten = current_buurt(facts, fired.select("subject"))
         specs = rule.condition.facts

@@ -11,6 +11,8 @@ from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
 from klantocratie.knowledge.packs import load_demo_knowledge
 from klantocratie.registry.packs import PackError, load_pack
+from klantocratie.signals.demo import load_demo_signals
+from klantocratie.signals.packs import SignalPackError, load_signal_rules
 
 
 class Command(BaseCommand):
@@ -58,6 +60,17 @@ class Command(BaseCommand):
             f"Case types: {len(case_types.loaded)} loaded, {len(case_types.unchanged)} unchanged."
         )
         self.stdout.write(f"Demo cases: {load_demo_cases(pack)}.")
+        try:
+            rules = load_signal_rules(pack / "signals")
+        except SignalPackError as error:
+            self.stderr.write(str(error))
+            raise CommandError(
+                "The demo pack's signal rules have problems; no signals were raised."
+            ) from None
+        self.stdout.write(
+            f"Signal rules: {len(rules.loaded)} loaded, {len(rules.unchanged)} unchanged."
+        )
+        self.stdout.write(f"Demo signals: {load_demo_signals()}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."

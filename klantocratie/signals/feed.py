@@ -1,0 +1,53 @@
+"""Incremental evaluation: a new event re-evaluates the rules only for the party it
+touches, so a signal follows within moments instead of at the next nightly run.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from klantocratie.events.dispatch import subscribe
+from klantocratie.events.models import Event
+from klantocratie.parties.models import Party, PartyIdentifier
+
+logger = logging.getLogger(__name__)
+
+
+ARREARS_REPORTED = "nl.klantocratie.vroegsignaal.gemeld"
+STATUS_SET = "nl.klantocratie.zaak.status-gezet"
+
+
+def _reevaluate(party: Party | None, event: Event) -> None:
+    from .services import evaluate_party
+
+    if party is None or party.party_type != "person":
+        return
+    evaluate_party(party, triggered_by=f"{event.type} {event.id}")
+
+
+@subscribe("nl.klantocratie.contact.registered")
+def on_contact(event: Event) -> None:
+    _reevaluate(Party.objects.filter(uuid=event.data.get("partij")).first(), event)
+
+
+@subscribe("nl.klantocratie.element.changed")
+def on_element_changed(event: Event) -> None:
+    _reevaluate(Party.objects.filter(uuid=event.subject).first(), event)
+
+
+@subscribe(ARREARS_REPORTED)
+def on_arrears_reported(event: Event) -> None:
+    _reevaluate(Party.objects.filter(uuid=event.data.get("partij")).first(), event)
+
+
+@subscribe(STATUS_SET)
+def on_case_status(event: Event) -> None:
+    for client in event.data.get("betrokkenen", []):
+        if client.get("type") != "bsn":
+            continue
+        identifier = (
+            PartyIdentifier.objects.filter(identifier_type="bsn", value=client.get("value"))
+            .select_related("party")
+            .first()
+        )
+        _reevaluate(identifier.party if identifier else None, event)
