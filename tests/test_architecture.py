@@ -88,3 +88,28 @@ def test_no_party_data_is_browsable_in_the_admin() -> None:
         or model._meta.label in personal
     ]
     assert exposed == []
+
+
+def test_no_signal_leads_to_a_sanction_or_a_decision() -> None:
+    """Signals end in an offer or help: the signals code cannot decide a case, change a
+    source or touch a benefit. (The demo loader registers permit applications, as a
+    resident would; it is not part of any signal's path.)"""
+    forbidden = (
+        "klantocratie.cases",
+        "klantocratie.privacy.gate.change",
+        "klantocratie.connectors.services",
+    )
+    offenders = [
+        (path, sorted(name for name in imports if name.startswith(forbidden)))
+        for path, imports in _modules()
+        if path.startswith("klantocratie/signals/")
+        and path != "klantocratie/signals/demo.py"
+        and any(name.startswith(forbidden) for name in imports)
+    ]
+    assert offenders == []
+    calls = [
+        path
+        for path in (PACKAGE / "signals").rglob("*.py")
+        if "gate.change(" in path.read_text(encoding="utf-8")
+    ]
+    assert calls == []

@@ -11,8 +11,13 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
 
 from .models import Case, CaseRole
 
@@ -69,7 +74,7 @@ def case_facts(keys: Collection[str] | None) -> Iterator[Fact]:
             "case__organisation__code",
             "case__properties",
         )
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=STREAM_CHUNK)
     ):
         ref, reference = PartyRef("bsn", bsn), f"zaakrol-{pk}"
         yield Fact(

@@ -180,6 +180,8 @@ def row_once(key: Hashable, fetch: Callable[[], Any]) -> Any:
 
 Writer = Callable[[PartyRef, Any], None]
 Finder = Callable[[SearchCriteria], list[PartyRef]]
+# Rows fetched per database round trip when a fact reader streams a whole registry.
+STREAM_CHUNK = 10_000
 # Facts of all parties (None) or of the given identifier values of this source's key.
 FactReader = Callable[[Collection[str] | None], Iterator[Fact]]
 

@@ -13,9 +13,14 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
 from klantocratie.parties.models import IdentifierType
-from klantocratie.sources.common import CHUNK
 
 from .models import Contact, DigitalAddress, InternalTask, Involvement, TaskStatus
 
@@ -110,7 +115,7 @@ def contact_facts(keys: Collection[str] | None) -> Iterator[Fact]:
             "contact__confidential",
             "contact__organisation__code",
         )
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=STREAM_CHUNK)
     ):
         yield Fact(
             PartyRef("bsn", bsn),

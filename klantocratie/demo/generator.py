@@ -32,6 +32,7 @@ from tqdm import tqdm
 from klantocratie.parties.models import IdentifierType, Party, PartyIdentifier
 from klantocratie.parties.validators import passes_eleven_test
 from klantocratie.registry.models import PartyType
+from klantocratie.sources.arrears.models import ArrearsKind, ArrearsReport
 from klantocratie.sources.benefits.models import Benefit, Scheme
 from klantocratie.sources.casestatus.models import CaseStatus
 from klantocratie.sources.common import format_address
@@ -1434,6 +1435,19 @@ class _Municipality:
         add(
             RentArrears(
                 bsn=bsn, amount=Decimal("1485.00"), days_overdue=47, reported_on=date(2026, 10, 20)
+            )
+        )
+        # The landlord also reports the arrears for early warning (vroegsignalering).
+        add(
+            ArrearsReport(
+                bsn=bsn,
+                creditor="woonstichting-twente",
+                creditor_name="Woonstichting Twentehuis",
+                kind=ArrearsKind.RENT,
+                reference="WST-HA-0042",
+                amount=Decimal("1485.00"),
+                overdue_since=date(2026, 9, 3),
+                reported_on=date(2026, 10, 20),
             )
         )
         add(

@@ -63,12 +63,20 @@ def _adults(count: int) -> list[str]:
     return chosen
 
 
+CREDITOR_NAMES = {
+    "energie-twente": "Energie Twente",
+    "waterbedrijf-oost": "Waterbedrijf Oost",
+    "zorgverzekeraar-oost": "Zorgverzekeraar Oost",
+}
+
+
 def _report(
     bsn: str, creditor: str, kind: str, reference: str, euros: str, days: int, today: date
 ) -> None:
     ArrearsReport.objects.create(
         bsn=bsn,
         creditor=creditor,
+        creditor_name=CREDITOR_NAMES[creditor],
         kind=kind,
         reference=reference,
         amount=Decimal(euros),
@@ -90,16 +98,8 @@ def plant_signal_cases(today: date | None = None) -> Planted:
         small_debtor,
     ) = _adults(7)
     with transaction.atomic():
-        # Vroegsignalering: 30 days or more is a signal, 20 days is not yet.
-        _report(
-            DEMO_RESIDENT_BSN,
-            "woonstichting-twente",
-            ArrearsKind.RENT,
-            "WST-HA-0042",
-            "1485.00",
-            81,
-            today,
-        )
+        # Vroegsignalering: 30 days or more is a signal, 20 days is not yet. (The demo
+        # resident's landlord reported her rent arrears; the generator has that.)
         _report(energy, "energie-twente", ArrearsKind.ENERGY, "ET-2026-81234", "612.40", 45, today)
         _report(water, "waterbedrijf-oost", ArrearsKind.WATER, "WO-553311", "96.10", 20, today)
         _report(

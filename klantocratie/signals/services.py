@@ -31,7 +31,6 @@ from klantocratie.events.services import emit
 from klantocratie.parties.models import Party, PartyIdentifier
 from klantocratie.privacy import gate
 from klantocratie.privacy.models import ProcessingActivity
-from klantocratie.sources.arrears.feed import FEEDBACK_GIVEN
 from klantocratie.validation import FieldErrors
 
 from .conditions import Condition, parse_condition
@@ -57,6 +56,8 @@ from .rendering import explain
 from .selectors import rules_in_force
 
 EVENT_SOURCE = "urn:klantocratie:signalen"
+# The creditor's register listens for this (sources/arrears/feed.py): yes or no, no more.
+CREDITOR_FEEDBACK = "nl.klantocratie.vroegsignaal.teruggemeld"
 SIGNAL_ELEMENT = "signals.about"
 NOTE_MAX = 2000
 
@@ -384,7 +385,7 @@ def close(ctx: gate.AccessContext, signal: Signal, *, outcome: str, note: str = 
                 if item["element"] != "arrears.reports":
                     continue
                 emit(
-                    FEEDBACK_GIVEN,
+                    CREDITOR_FEEDBACK,
                     source=EVENT_SOURCE,
                     subject=item["reference"],
                     data={

@@ -22,10 +22,6 @@ def euros(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-# Rows fetched per database round trip when a whole registry is streamed.
-CHUNK = 10_000
-
-
 def of_keys(rows: QuerySet[Any], keys: Collection[str] | None, field: str = "bsn") -> QuerySet[Any]:
     """Rows of all parties (keys None) or of the given source keys, in a stable order.
 

@@ -105,6 +105,10 @@ SHAPES: dict[str, Any] = {
     "tenancy.contract": {"adres": str, "ingangsdatum": ISO_DATE, "kale_huur": float},
     "tenancy.complaints": ("list", {"datum": ISO_DATE, "categorie": str, "omschrijving": str, "status": str}),
     "tenancy.rent_arrears": {"bedrag": float, "dagen_achterstand": int, "gemeld_op": ISO_DATE},
+    "arrears.reports": ("list", {
+        "soort": str, "schuldeiser": str, "bedrag": float, "achterstand_sinds": ISO_DATE,
+        "gemeld_op": ISO_DATE, "terugmelding": str,
+    }),
     "police.reports": ("list", {"datum": ISO_DATE, "soort": str, "omschrijving": str}),
     "waste.weighings": ("list", {"datum": ISO_DATE, "fractie": str, "kg": float}),
     "mail.undeliverable": ("list", {"datum": ISO_DATE, "afzender": str, "adres": str}),
@@ -138,11 +142,12 @@ def test_each_connector_serves_exactly_the_elements_the_pack_gives_its_source() 
     for key in set(SOURCE_CONNECTORS.values()):
         expected = {code for code, owner in ELEMENT_CONNECTOR.items() if owner == key}
         assert connector(key).provides() == expected, key
-    # The contact registry and the case system are domain apps with their own tests.
+    # The contact registry, the case system and the signal register are domain apps with
+    # their own tests.
     registries = {
         code
         for code, key in ELEMENT_CONNECTOR.items()
-        if key not in ("local.contacts", "local.cases")
+        if key not in ("local.contacts", "local.cases", "local.signals")
     }
     assert set(SHAPES) | set(SCALARS) == registries
 

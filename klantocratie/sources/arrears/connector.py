@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, euros, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import euros, iso, of_keys
 
 from .models import ArrearsReport
 
@@ -16,7 +22,7 @@ def read_reports(party: PartyRef) -> list[dict[str, Any]]:
     return [
         {
             "soort": report.get_kind_display(),
-            "schuldeiser": report.creditor,
+            "schuldeiser": report.creditor_name,
             "bedrag": euros(report.amount),
             "achterstand_sinds": iso(report.overdue_since),
             "gemeld_op": iso(report.reported_on),
@@ -31,7 +37,7 @@ def report_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(ArrearsReport.objects.filter(feedback=""), keys)
     for bsn, creditor, kind, reference, amount, since in rows.values_list(
         "bsn", "creditor", "kind", "reference", "amount", "overdue_since"
-    ).iterator(chunk_size=CHUNK):
+    ).iterator(chunk_size=STREAM_CHUNK):
         yield Fact(
             PartyRef("bsn", bsn),
             f"achterstand.{kind}",

@@ -26,6 +26,7 @@ class ArrearsReport(models.Model):
     creditor = models.CharField(
         "schuldeiser", max_length=64, help_text="Code van de organisatie die meldt."
     )
+    creditor_name = models.CharField("naam schuldeiser", max_length=200)
     kind = models.CharField("soort", max_length=16, choices=ArrearsKind.choices)
     reference = models.CharField("kenmerk schuldeiser", max_length=64)
     amount = models.DecimalField("bedrag", max_digits=9, decimal_places=2)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, euros, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import euros, iso, of_keys
 
 from .models import Benefit
 
@@ -26,7 +32,7 @@ def read_active_benefits(party: PartyRef) -> list[dict[str, Any]]:
 def benefit_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(Benefit.objects.filter(end_date__isnull=True), keys)
     for pk, bsn, scheme, start in rows.values_list("pk", "bsn", "scheme", "start_date").iterator(
-        chunk_size=CHUNK
+        chunk_size=STREAM_CHUNK
     ):
         yield Fact(
             PartyRef("bsn", bsn), "uitkering.lopend", start, scheme, reference=f"uitkering-{pk}"

@@ -6,8 +6,14 @@ from collections.abc import Collection, Iterator
 from datetime import timedelta
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, euros, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import euros, iso, of_keys
 
 from .models import Complaint, RentArrears, Tenancy
 
@@ -51,7 +57,7 @@ def read_rent_arrears(party: PartyRef) -> dict[str, Any] | None:
 def complaint_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(Complaint.objects.all(), keys)
     for pk, bsn, day, category in rows.values_list("pk", "bsn", "date", "category").iterator(
-        chunk_size=CHUNK
+        chunk_size=STREAM_CHUNK
     ):
         yield Fact(
             PartyRef("bsn", bsn), "klacht.verhuurder", day, category, reference=f"klacht-{pk}"
@@ -63,7 +69,7 @@ def rent_arrears_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(RentArrears.objects.all(), keys)
     for pk, bsn, amount, days, reported in rows.values_list(
         "pk", "bsn", "amount", "days_overdue", "reported_on"
-    ).iterator(chunk_size=CHUNK):
+    ).iterator(chunk_size=STREAM_CHUNK):
         yield Fact(
             PartyRef("bsn", bsn),
             "huur.achterstand",

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import iso, of_keys
 
 from .models import ReturnedMail
 
@@ -25,7 +31,7 @@ def read_undeliverable(party: PartyRef) -> list[dict[str, Any]]:
 def returned_mail_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(ReturnedMail.objects.all(), keys)
     for pk, bsn, day, sender in rows.values_list("pk", "bsn", "date", "sender").iterator(
-        chunk_size=CHUNK
+        chunk_size=STREAM_CHUNK
     ):
         yield Fact(PartyRef("bsn", bsn), "post.onbestelbaar", day, sender, reference=f"retour-{pk}")
 

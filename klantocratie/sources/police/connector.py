@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import iso, of_keys
 
 from .models import Report
 
@@ -23,7 +29,7 @@ def read_reports(party: PartyRef) -> list[dict[str, Any]]:
 def report_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(Report.objects.all(), keys)
     for pk, bsn, day, kind in rows.values_list("pk", "bsn", "date", "kind").iterator(
-        chunk_size=CHUNK
+        chunk_size=STREAM_CHUNK
     ):
         yield Fact(PartyRef("bsn", bsn), "melding.politie", day, kind, reference=f"melding-{pk}")
 

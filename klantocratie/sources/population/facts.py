@@ -14,8 +14,8 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from klantocratie.connectors.base import Fact, PartyRef
-from klantocratie.sources.common import CHUNK, of_keys
+from klantocratie.connectors.base import STREAM_CHUNK, Fact, PartyRef
+from klantocratie.sources.common import of_keys
 
 from .models import FamilyRelation, Person, RelationKind, Residence
 
@@ -38,7 +38,7 @@ def brp_date(text: str) -> date | None:
 
 def birth_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(Person.objects.exclude(birth_date=""), keys)
-    for bsn, born in rows.values_list("bsn", "birth_date").iterator(chunk_size=CHUNK):
+    for bsn, born in rows.values_list("bsn", "birth_date").iterator(chunk_size=STREAM_CHUNK):
         at = brp_date(born)
         if at is not None:
             yield Fact(PartyRef("bsn", bsn), "persoon.geboren", at, reference=f"persoon-{bsn}")
@@ -48,7 +48,7 @@ def address_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     """Where a person lives now: the CBS buurt code of the current residence."""
     rows = of_keys(Residence.objects.filter(valid_to__isnull=True), keys)
     for pk, bsn, since, buurt in rows.values_list("pk", "bsn", "valid_from", "buurt_code").iterator(
-        chunk_size=CHUNK
+        chunk_size=STREAM_CHUNK
     ):
         yield Fact(PartyRef("bsn", bsn), "persoon.woont", since, buurt, reference=f"verblijf-{pk}")
 
@@ -63,7 +63,7 @@ def household_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     relations = of_keys(
         FamilyRelation.objects.filter(kind__in=[RelationKind.CHILD, RelationKind.PARTNER]), keys
     ).values_list("pk", "bsn", "related_bsn", "kind")
-    for chunk in _chunks(relations.iterator(chunk_size=CHUNK), CHUNK):
+    for chunk in _chunks(relations.iterator(chunk_size=STREAM_CHUNK), STREAM_CHUNK):
         involved = {bsn for _pk, parent, related, _kind in chunk for bsn in (parent, related)}
         homes: dict[str, list[tuple[str | None, date | None, date | None]]] = defaultdict(list)
         for bsn, key, since, until in Residence.objects.filter(bsn__in=involved).values_list(

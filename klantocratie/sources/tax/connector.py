@@ -7,8 +7,14 @@ from typing import Any
 
 from django.db.models import Count, Min, Sum
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, euros, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import euros, iso, of_keys
 
 from .models import AnnualIncome, Assessment, AssessmentStatus
 
@@ -52,7 +58,7 @@ def arrears_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(Assessment.objects.filter(status=AssessmentStatus.COLLECTION), keys)
     for pk, bsn, due, outstanding, kind in rows.values_list(
         "pk", "bsn", "due_date", "outstanding", "kind"
-    ).iterator(chunk_size=CHUNK):
+    ).iterator(chunk_size=STREAM_CHUNK):
         yield Fact(
             PartyRef("bsn", bsn),
             "belastingschuld",

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from klantocratie.connectors.base import Fact, LocalRegistryConnector, PartyRef, register
-from klantocratie.sources.common import CHUNK, iso, of_keys
+from klantocratie.connectors.base import (
+    STREAM_CHUNK,
+    Fact,
+    LocalRegistryConnector,
+    PartyRef,
+    register,
+)
+from klantocratie.sources.common import iso, of_keys
 
 from .models import Business, BusinessRole, Establishment, LegalForm
 
@@ -57,7 +63,7 @@ def business_facts(keys: Collection[str] | None) -> Iterator[Fact]:
     rows = of_keys(BusinessRole.objects.all(), keys)
     for pk, bsn, registered, at_home in rows.values_list(
         "pk", "bsn", "business__registration_date", "business__home_based"
-    ).iterator(chunk_size=CHUNK):
+    ).iterator(chunk_size=STREAM_CHUNK):
         yield Fact(
             PartyRef("bsn", bsn),
             "onderneming.gestart",
