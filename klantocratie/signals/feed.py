@@ -4,25 +4,22 @@ touches, so a signal follows within moments instead of at the next nightly run.
 
 from __future__ import annotations
 
-import logging
-
 from klantocratie.events.dispatch import subscribe
 from klantocratie.events.models import Event
 from klantocratie.parties.models import Party, PartyIdentifier
 
-logger = logging.getLogger(__name__)
-
-
-ARREARS_REPORTED = "nl.klantocratie.vroegsignaal.gemeld"
+ARREARS_REPORTED = "nl.klantocratie.vroegsignaal.gemeld"  # sources/arrears/services.py
 STATUS_SET = "nl.klantocratie.zaak.status-gezet"
 
 
 def _reevaluate(party: Party | None, event: Event) -> None:
-    from .services import evaluate_party
+    # A task, so the request that caused the event does not wait for the rules; in the
+    # embedded default tasks run eagerly, right here.
+    from .tasks import evaluate_party_task
 
     if party is None or party.party_type != "person":
         return
-    evaluate_party(party, triggered_by=f"{event.type} {event.id}")
+    evaluate_party_task.delay(party.pk, f"{event.type} {event.id}")
 
 
 @subscribe("nl.klantocratie.contact.registered")

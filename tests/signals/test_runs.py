@@ -214,3 +214,38 @@ def test_a_closed_signal_stays_closed_and_a_new_situation_gets_a_new_signal(
     again = run_rules(triggered_by="test")
     # Same facts: the situation was signalled before, closed or not.
     assert again.created == 0
+
+
+def test_a_creditors_report_raises_the_early_warning_signal_at_once(
+    signal_rules: Party,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from klantocratie.events.dispatch import publish_pending
+    from klantocratie.sources.arrears.services import register_report
+
+    bsn = _parent_with_child_at_home()[0]
+    with pytest.raises(ValidationError) as caught:
+        register_report(
+            bsn="123456789",
+            creditor="energie-twente",
+            creditor_name="Energie Twente",
+            kind="gas",
+            reference="",
+            amount="-5",
+            overdue_since=timezone.localdate(),
+        )
+    assert set(caught.value.message_dict) == {"bsn", "kind", "reference", "amount"}
+    register_report(
+        bsn=bsn,
+        creditor="energie-twente",
+        creditor_name="Energie Twente",
+        kind="energie",
+        reference="ET-1",
+        amount="250.00",
+        overdue_since=timezone.localdate() - timedelta(days=40),
+    )
+    publish_pending()
+    signal = Signal.objects.get(party__identifiers__value=bsn)
+    assert signal.rule.code == "vroegsignalering-betalingsachterstand"
+    assert signal.run is not None and signal.run.mode == "incremental"
