@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from klantocratie.accounts.models import Membership
@@ -14,7 +15,17 @@ _NAV = re.compile(r'<nav aria-label="Hoofdmenu">(.*?)</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
 
 
-@pytest.mark.parametrize("role", Role.values)
+# Nobody logs in as the analytic environment: that role is for the system alone.
+PERSON_ROLES = [role for role in Role.values if role != Role.ANALYTICS]
+
+
+def test_no_person_can_hold_the_analytic_system_role(world: World) -> None:
+    user = User.objects.create_user("someone")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, organisation=world.municipality, role=Role.ANALYTICS)
+
+
+@pytest.mark.parametrize("role", PERSON_ROLES)
 def test_menu_links_open_for_the_role(client: Client, world: World, role: str) -> None:
     staff = role in (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
     user = User.objects.create_user(f"user-{role}", is_staff=staff)
