@@ -15,6 +15,7 @@ urlpatterns = [
     path("contacten/", include("klantocratie.contacts.urls")),
     path("zaken/", include("klantocratie.cases.urls")),
     path("kennisbank/", include("klantocratie.knowledge.urls")),
+    path("signalen/", include("klantocratie.signals.urls")),
     path("", include("klantocratie.trends.urls")),
     path("api/", include("klantocratie.api.urls")),
     path("beheer/", admin.site.urls),

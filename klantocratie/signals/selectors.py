@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from klantocratie.privacy import gate
+from klantocratie.privacy.models import ProcessingActivity
+from klantocratie.registry.models import DataElement, Organisation, Source
 
 from .models import Signal, SignalRule, SignalStatus, Team
 
@@ -25,6 +28,48 @@ def rules_in_force(on: date | None = None) -> QuerySet[SignalRule]:
 
 def rule_versions(code: str) -> QuerySet[SignalRule]:
     return SignalRule.objects.filter(code=code).select_related("team").order_by("-version")
+
+
+def activity_of(rule: SignalRule) -> ProcessingActivity | None:
+    """The register entry a rule version runs under, as it stood while that version applied."""
+    today = timezone.localdate()
+    on = min(rule.valid_to or today, today)
+    return (
+        ProcessingActivity.objects.filter(code=rule.activity, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("controller")
+        .order_by("-version")
+        .first()
+    )
+
+
+def elements_of(rule: SignalRule) -> QuerySet[DataElement]:
+    """The data a rule uses, with the source and organisation that hold each element."""
+    return (
+        DataElement.objects.filter(code__in=rule.elements)
+        .select_related("source", "source__organisation")
+        .order_by("display_order", "label")
+    )
+
+
+def origin_names(signals: list[Signal]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the organisations and sources the signals' evidence came from, by code."""
+    organisations = {item["organisation"] for s in signals for item in s.evidence}
+    sources = {item["source"] for s in signals for item in s.evidence}
+    return (
+        dict(Organisation.objects.filter(code__in=organisations).values_list("code", "name")),
+        dict(Source.objects.filter(code__in=sources).values_list("code", "name")),
+    )
+
+
+def get_signal(signal_uuid: UUID | str) -> Signal | None:
+    """One signal with its follow-up; who may see it is for the gate to decide."""
+    return (
+        Signal.objects.filter(uuid=signal_uuid)
+        .select_related("rule", "team", "team__organisation", "assigned_to", "party")
+        .prefetch_related("attempts", "reactions", "history")
+        .first()
+    )
 
 
 def teams_of(ctx: gate.AccessContext) -> QuerySet[Team]:
