@@ -280,6 +280,12 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 PROACTIVE_OUTREACH_PURPOSE = "proactieve-dienstverlening"
 # Analytic snapshots (Parquet files of pseudonymised facts) for signals and trends.
 ANALYTICS_DIR = Path(os.environ.get("KLANTOCRATIE_ANALYTICS_DIR", VAR_DIR / "analytics"))
+# Area trends: no published cell below TRENDS_MIN_CELL persons and events; weeks kept;
+# a spike is the last TRENDS_SPIKE_WEEKS against the ones before, by TRENDS_SPIKE_RATIO.
+TRENDS_MIN_CELL = int(os.environ.get("KLANTOCRATIE_TRENDS_MIN_CELL", "10"))
+TRENDS_WEEKS = int(os.environ.get("KLANTOCRATIE_TRENDS_WEEKS", "52"))
+TRENDS_SPIKE_WEEKS = int(os.environ.get("KLANTOCRATIE_TRENDS_SPIKE_WEEKS", "8"))
+TRENDS_SPIKE_RATIO = float(os.environ.get("KLANTOCRATIE_TRENDS_SPIKE_RATIO", "2.0"))
 # Snapshots hold pseudonymised personal data: kept long enough to repeat a run, no longer.
 ANALYTICS_SNAPSHOT_RETENTION_DAYS = int(
     os.environ.get("KLANTOCRATIE_ANALYTICS_SNAPSHOT_RETENTION_DAYS", "31")

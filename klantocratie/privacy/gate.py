@@ -331,6 +331,13 @@ def _audit(
     )
 
 
+def record_refusal(ctx: AccessContext, party: Party, operation: str, reason: str) -> None:
+    """Audit a refusal a domain app makes before the gate is reached (a signal of
+    another team, another resident's record), so a privacy officer sees the attempt."""
+    span, _parent = _open_span()
+    _audit(ctx, span, ctx.activity, operation, _subject(party)[0], [], AuditOutcome.DENIED, reason)
+
+
 def _open_span() -> tuple[tracing.TraceContext, str]:
     parent = tracing.current_trace()
     if parent is None:

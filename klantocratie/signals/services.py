@@ -285,16 +285,29 @@ def in_team(ctx: gate.AccessContext, signal: Signal) -> bool:
     )
 
 
+def check_reach(ctx: gate.AccessContext, signal: Signal) -> None:
+    """Only the rule's team, or the resident the signal is about, may act on it.
+
+    Checked before anything else about the signal is said (even that it is closed), so
+    a guessed id reveals nothing.
+    """
+    if ctx.role == Role.RESIDENT:
+        reason = "" if ctx.actor_party_id == signal.party_id else "Dit signaal gaat niet over u."
+    elif not in_team(ctx, signal):
+        reason = f"Dit signaal staat op de werklijst van {signal.team.name}."
+    else:
+        reason = ""
+    if reason:
+        gate.record_refusal(ctx, signal.party, "signaal", reason)
+        raise PermissionDenied(reason)
+
+
 @contextmanager
 def guarded(
     ctx: gate.AccessContext, signal: Signal, *, operation: str, change: bool = True
 ) -> Iterator[str]:
     """Work on a signal: its team (or the resident it is about), through the gate."""
-    resident = ctx.role == Role.RESIDENT
-    if resident and ctx.actor_party_id != signal.party_id:
-        raise PermissionDenied("Dit signaal gaat niet over u.")
-    if not resident and not in_team(ctx, signal):
-        raise PermissionDenied(f"Dit signaal staat op de werklijst van {signal.team.name}.")
+    check_reach(ctx, signal)
     with gate.access(
         ctx, [signal.party], [SIGNAL_ELEMENT], operation=operation, change=change
     ) as permit:
@@ -307,6 +320,7 @@ def _open(signal: Signal) -> None:
 
 
 def triage(ctx: gate.AccessContext, signal: Signal, *, note: str = "") -> Signal:
+    check_reach(ctx, signal)
     _open(signal)
     with guarded(ctx, signal, operation="signaal beoordelen"):
         if signal.status == SignalStatus.NEW:
@@ -317,6 +331,7 @@ def triage(ctx: gate.AccessContext, signal: Signal, *, note: str = "") -> Signal
 
 
 def assign(ctx: gate.AccessContext, signal: Signal, user: AbstractBaseUser) -> Signal:
+    check_reach(ctx, signal)
     _open(signal)
     with guarded(ctx, signal, operation="signaal toewijzen"):
         signal.assigned_to = user  # type: ignore[assignment]
@@ -335,6 +350,7 @@ def record_attempt(
     note: str = "",
     at: datetime | None = None,
 ) -> ContactAttempt:
+    check_reach(ctx, signal)
     _open(signal)
     errors = FieldErrors()
     if channel not in AttemptChannel.values:
@@ -364,6 +380,7 @@ def record_attempt(
 
 def close(ctx: gate.AccessContext, signal: Signal, *, outcome: str, note: str = "") -> Signal:
     """Close with an outcome from the rule's closed list; creditors hear only yes/no."""
+    check_reach(ctx, signal)
     _open(signal)
     errors = FieldErrors()
     if outcome not in signal.rule.outcomes:
@@ -410,6 +427,7 @@ OFFER_ANSWERS = {
 
 def answer_offer(ctx: gate.AccessContext, signal: Signal, answer: str) -> Signal:
     """Accept, decline or "not now". A declined offer is kept only briefly."""
+    check_reach(ctx, signal)
     if answer not in OFFER_ANSWERS:
         raise ValidationError({"answer": "Kies aannemen, afwijzen of niet nu."})
     if signal.offer_state not in (OfferState.OPEN, OfferState.LATER):
@@ -441,6 +459,7 @@ def react(
     reference: str = "",
 ) -> Reaction:
     """The resident's reaction; contesting a fact sends a correction request to its source."""
+    check_reach(ctx, signal)
     errors = FieldErrors()
     text = text.strip()
     if kind not in ReactionKind.values:

@@ -12,6 +12,7 @@ from klantocratie.events.dispatch import publish_pending
 from klantocratie.events.models import Event
 from klantocratie.parties.models import Party
 from klantocratie.privacy.gate import AccessContext
+from klantocratie.privacy.models import AuditEntry, AuditOutcome
 from klantocratie.signals import services
 from klantocratie.signals.models import (
     ContactAttempt,
@@ -86,10 +87,16 @@ def _member_of(signal: Signal) -> AccessContext:
 
 def test_only_the_rules_team_works_on_a_signal(signalled: Planted) -> None:
     signal = _arrears_signal()
+    services.close(DEBT_HELP, signal, outcome=Outcome.NO_NEED)
     for outsider in (SOCIAL, PERMITS):
+        # Refused before anything about the signal is told (not even that it is closed).
         with pytest.raises(PermissionDenied):
             services.triage(outsider, signal)
-    assert SignalEvent.objects.filter(signal=signal).count() == 1
+        with pytest.raises(PermissionDenied):
+            services.close(outsider, signal, outcome="onzin")
+    refusals = AuditEntry.objects.filter(outcome=AuditOutcome.DENIED, operation="signaal")
+    assert refusals.count() == 4
+    assert {entry.actor for entry in refusals} == {"demo-sociaal", "demo-zaak"}
 
 
 def test_the_resident_answers_an_offer_once_and_a_declined_offer_is_kept_briefly(
