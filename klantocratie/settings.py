@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klantocratie.signals.run_rules",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Trends count whole ISO weeks: refresh once the week is complete.
+    "refresh-area-trends": {
+        "task": "klantocratie.trends.refresh",
+        "schedule": crontab(day_of_week=1, hour=4, minute=0),
+    },
     "purge-expired-signals": {
         "task": "klantocratie.signals.purge_expired",
         "schedule": crontab(hour=3, minute=30),
@@ -286,6 +291,8 @@ TRENDS_MIN_CELL = int(os.environ.get("KLANTOCRATIE_TRENDS_MIN_CELL", "10"))
 TRENDS_WEEKS = int(os.environ.get("KLANTOCRATIE_TRENDS_WEEKS", "52"))
 TRENDS_SPIKE_WEEKS = int(os.environ.get("KLANTOCRATIE_TRENDS_SPIKE_WEEKS", "8"))
 TRENDS_SPIKE_RATIO = float(os.environ.get("KLANTOCRATIE_TRENDS_SPIKE_RATIO", "2.0"))
+# ... and only a rise that chance would explain less than this often (binomial test).
+TRENDS_SPIKE_P = float(os.environ.get("KLANTOCRATIE_TRENDS_SPIKE_P", "0.001"))
 # Snapshots hold pseudonymised personal data: kept long enough to repeat a run, no longer.
 ANALYTICS_SNAPSHOT_RETENTION_DAYS = int(
     os.environ.get("KLANTOCRATIE_ANALYTICS_SNAPSHOT_RETENTION_DAYS", "31")

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from klantocratie.analytics.snapshot import build_snapshot
 from klantocratie.signals.models import Signal, SignalRule
 
 from . import spikes as spike_rule
@@ -39,6 +40,7 @@ class TrendSettings:
     weeks: int  # weeks counted up to the reference date
     spike_weeks: int  # N: the recent window, compared with the N weeks before
     spike_ratio: float
+    spike_p: float  # how unlikely under equal rates a rise must be to count
 
 
 def trend_settings() -> TrendSettings:
@@ -48,6 +50,7 @@ def trend_settings() -> TrendSettings:
         weeks=int(getattr(settings, "TRENDS_WEEKS", 52)),
         spike_weeks=int(getattr(settings, "TRENDS_SPIKE_WEEKS", 8)),
         spike_ratio=float(getattr(settings, "TRENDS_SPIKE_RATIO", 2.0)),
+        spike_p=float(getattr(settings, "TRENDS_SPIKE_P", spike_rule.DEFAULT_P)),
     )
     if values.min_cell < 2:
         raise ImproperlyConfigured("TRENDS_MIN_CELL must be at least 2.")
@@ -92,7 +95,7 @@ def refresh_trends(
     config = trend_settings()
     calendar = Calendar.ending(reference_date, config.weeks, config.spike_weeks)
     table = build_table(tally_facts(facts, calendar) + signal_tallies(calendar), calendar)
-    found = spike_rule.detect(table, config.min_cell, config.spike_ratio)
+    found = spike_rule.detect(table, config.min_cell, config.spike_ratio, config.spike_p)
     windows = [cell for spike in found for cell in (spike.recent, spike.previous)]
     published = protect(table, config.min_cell, windows, on_progress=on_progress)
 
@@ -153,3 +156,28 @@ def refresh_trends(
         TrendSpike.objects.bulk_create(spike_rows, batch_size=500)
         TrendRun.objects.exclude(pk=run.pk).delete()
     return run
+
+
+def refresh_from_sources(
+    requested_by: str,
+    *,
+    on_extracted: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> TrendRun:
+    """Extract a beleidsanalyse snapshot through the gate and publish its trends.
+
+    The activity keeps aggregated outcomes only: the snapshot's pseudonymised facts are
+    deleted as soon as the trends are computed (or failed to be); its record stays.
+    """
+    snapshot = build_snapshot(ACTIVITY, ELEMENTS, requested_by, progress=on_extracted)
+    path = Path(snapshot.path)
+    try:
+        return refresh_trends(
+            path,
+            snapshot.reference_date,
+            requested_by=requested_by,
+            snapshot_uuid=snapshot.uuid,
+            on_progress=on_progress,
+        )
+    finally:
+        path.unlink(missing_ok=True)

@@ -57,11 +57,11 @@ def test_the_rise_in_starters_is_explained_at_buurt_and_wijk(town_run: TrendRun)
 
 def test_a_spike_from_a_small_count_hides_the_count_before(db: None, tmp_path: Path) -> None:
     facts = Facts()
-    facts.weekly(NOORD, [1] * 8 + [3] * 8, STARTER)
+    facts.weekly(NOORD, [1] * 8 + [4] * 8, STARTER)
     run = refresh_trends(facts.write(tmp_path / "f.parquet"), REFERENCE, requested_by="t")
     spike = run.spikes.get(level="buurt")
-    assert (spike.recent, spike.previous) == (24, None)
-    assert spike.explanation.endswith("gestegen van een afgeschermd aantal naar 24.")
+    assert (spike.recent, spike.previous) == (32, None)
+    assert spike.explanation.endswith("gestegen van een afgeschermd aantal naar 32.")
 
 
 def test_a_new_computation_replaces_the_last(town_run: TrendRun, tmp_path: Path) -> None:

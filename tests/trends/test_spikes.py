@@ -30,12 +30,35 @@ K, RATIO = 10, 2.0
     ],
 )
 def test_the_rule(recent: Value, previous: Value, spike: bool) -> None:
-    assert spikes.is_spike(recent, previous, K, RATIO) is spike
+    # p = 1: the size and growth rules alone; chance is tested below.
+    assert spikes.is_spike(recent, previous, K, RATIO, p=1.0) is spike
 
 
 def test_the_ratio_is_configurable() -> None:
-    assert spikes.is_spike(Value(15, 15), Value(10, 10), K, 1.5)
-    assert not spikes.is_spike(Value(14, 14), Value(10, 10), K, 1.5)
+    assert spikes.is_spike(Value(15, 15), Value(10, 10), K, 1.5, p=1.0)
+    assert not spikes.is_spike(Value(14, 14), Value(10, 10), K, 1.5, p=1.0)
+
+
+def test_the_chance_of_a_rise_is_the_binomial_tail() -> None:
+    assert spikes.chance_of_rise(2, 0) == 0.25
+    assert spikes.chance_of_rise(3, 1) == 5 / 16
+    assert spikes.chance_of_rise(0, 4) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("recent", "previous", "spike"),
+    [
+        (Value(20, 20), Value(10, 10), False),  # twice, but chance does that one time in 20
+        (Value(25, 25), Value(10, 10), False),  # 2.5 times, but chance: p ≈ 0.005
+        (Value(37, 37), Value(12, 12), True),  # p ≈ 0.0002
+        (Value(40, 40), Value(12, 12), True),  # p ≈ 0.00006
+        (Value(14, 14), Value(0, 0), True),  # p = 1/16384
+    ],
+)
+def test_a_rise_that_chance_explains_is_no_spike(
+    recent: Value, previous: Value, spike: bool
+) -> None:
+    assert spikes.is_spike(recent, previous, K, RATIO) is spike
 
 
 def test_detect_finds_the_rising_series_in_buurt_and_wijk_only() -> None:

@@ -8,11 +8,13 @@ from klantocratie.cases.demo import load_demo_cases
 from klantocratie.cases.packs import CasePackError, load_case_types
 from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
+from klantocratie.demo.contact_history import load_demo_contact_history
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
 from klantocratie.knowledge.packs import load_demo_knowledge
 from klantocratie.registry.packs import PackError, load_pack
 from klantocratie.signals.demo import load_demo_signals
 from klantocratie.signals.packs import SignalPackError, load_signal_rules
+from klantocratie.trends.services import refresh_from_sources
 
 
 class Command(BaseCommand):
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Knowledge: {load_demo_knowledge(pack)}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
         self.stdout.write(f"Demo contacts: {load_demo_contacts(pack)} klantcontacten.")
+        self.stdout.write(f"Contact history: {load_demo_contact_history()} klantcontacten.")
         try:
             case_types = load_case_types(pack / "cases")
         except CasePackError as error:
@@ -71,6 +74,12 @@ class Command(BaseCommand):
             f"Signal rules: {len(rules.loaded)} loaded, {len(rules.unchanged)} unchanged."
         )
         self.stdout.write(f"Demo signals: {load_demo_signals()}.")
+        trends = refresh_from_sources("load_demo")
+        published = trends.cells.filter(count__isnull=False).count()
+        self.stdout.write(
+            f"Neighbourhood trends: {published} cells published of {trends.cells.count()}, "
+            f"{trends.spikes.count()} spikes."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {accounts} demo accounts; demo resident BSN {DEMO_RESIDENT_BSN}."

@@ -1,11 +1,9 @@
 import getpass
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from klantocratie.analytics.snapshot import build_snapshot
 from klantocratie.privacy.errors import GateError
 from klantocratie.trends import services
 
@@ -26,45 +24,30 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["no_progress"]
-        with tqdm(unit="feiten", desc="Feiten", disable=quiet, file=self.stderr) as bar:
+        with (
+            tqdm(unit="feiten", desc="Feiten", disable=quiet, file=self.stderr) as facts_bar,
+            tqdm(unit="blokken", desc="Afscherming", disable=quiet, file=self.stderr) as bar,
+        ):
 
             def extracted(facts: int) -> None:
-                bar.update(facts - bar.n)
-
-            try:
-                snapshot = build_snapshot(
-                    services.ACTIVITY,
-                    services.ELEMENTS,
-                    options["requested_by"],
-                    progress=extracted,
-                )
-            except GateError as error:
-                raise CommandError(f"De gegevens konden niet worden opgehaald: {error}") from None
-        path = Path(snapshot.path)
-        with tqdm(unit="blokken", desc="Afscherming", disable=quiet, file=self.stderr) as bar:
+                facts_bar.update(facts - facts_bar.n)
 
             def protected(done: int, total: int) -> None:
                 bar.total = total
                 bar.update(done - bar.n)
 
             try:
-                run = services.refresh_trends(
-                    path,
-                    snapshot.reference_date,
-                    requested_by=options["requested_by"],
-                    snapshot_uuid=snapshot.uuid,
-                    on_progress=protected,
+                run = services.refresh_from_sources(
+                    options["requested_by"], on_extracted=extracted, on_progress=protected
                 )
-            finally:
-                # beleidsanalyse keeps only aggregated outcomes: the pseudonymised facts
-                # go as soon as the trends are computed, or failed to be.
-                path.unlink(missing_ok=True)
+            except GateError as error:
+                raise CommandError(f"De gegevens konden niet worden opgehaald: {error}") from None
         cells = run.cells.count()
         hidden = run.cells.filter(count__isnull=True).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Buurttrends per {run.reference_date:%d-%m-%Y}: {cells} cellen "
                 f"({hidden} afgeschermd, k = {run.min_cell}), {run.spikes.count()} opvallende "
-                f"stijgingen; snapshot {snapshot.uuid}."
+                f"stijgingen; snapshot {run.snapshot_uuid}."
             )
         )
