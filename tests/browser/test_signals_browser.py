@@ -5,6 +5,7 @@ one of the facts; the social worker sees both on the signal page, records a phon
 and closes the signal with an outcome from the rule's list. Anyone can read the rules.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from klantocratie.signals.services import run_rules
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PACK = Path(django_settings.DEMO_PACK_DIR)
 RULE = "klachten-na-vertrek-kinderen"
+# The signals docs' screenshot, refreshed only when asked.
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "signal.png"
 
 
 @pytest.fixture
@@ -88,6 +91,8 @@ def test_resident_answers_and_the_team_follows_up(
         row.get_by_role("link").click()
         assert page.get_by_role("heading", level=1).inner_text() == raised.rule.name
         assert "nooit tot een sanctie" in page.get_by_role("note").inner_text()
+        if os.environ.get("KLANTOCRATIE_UPDATE_SCREENSHOTS"):
+            page.screenshot(path=str(DOCS_SCREENSHOT), full_page=True)
         assert (
             "Hendrika Johanna ter Horst"
             in page.get_by_role("complementary", name="Contactgegevens").inner_text()
