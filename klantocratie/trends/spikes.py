@@ -56,9 +56,7 @@ def chance_of_rise(recent: int, previous: int) -> float:
     return sum(math.comb(total, n) for n in range(recent, total + 1)) / 2**total
 
 
-def is_spike(
-    recent: Value, previous: Value, k: int, ratio: float, p: float = DEFAULT_P
-) -> bool:
+def is_spike(recent: Value, previous: Value, k: int, ratio: float, p: float = DEFAULT_P) -> bool:
     return (
         not is_small(recent, k)
         and recent.events >= ratio * previous.events
