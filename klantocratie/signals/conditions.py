@@ -327,9 +327,15 @@ def compile_condition(facts: ir.Table, condition: Condition, reference_date: dat
     """One row per person the condition holds for: `subject` and each fact's value."""
     relevant = facts.filter(facts.kind.isin(sorted(condition.kinds)))
     result = relevant.select("subject").distinct()
+    dates: dict[str, ir.Table] = {}
     for spec in condition.facts:
-        rows = _counted(facts, spec, reference_date, result)
+        # A fact counted after a date fact is joined to that fact's values alone; joining
+        # the result so far would repeat every earlier fact's query inside this one.
+        anchors = dates[spec.after] if spec.after else result
+        rows = _counted(facts, spec, reference_date, anchors)
         values = rows.group_by("subject").aggregate(**{spec.name: _aggregate(rows, spec)})
+        if spec.is_date:
+            dates[spec.name] = values
         result = result.left_join(values, "subject").drop("subject_right")
         if spec.aggregation in ("count", "distinct"):
             result = result.mutate(**{spec.name: result[spec.name].fill_null(0)})
@@ -370,7 +376,12 @@ def _compile(node: ast.AST, table: ir.Table, condition: Condition, reference: da
         if node.func.id == "days_since":
             return on.delta(moment, unit="day")
         if node.func.id == "years_since":
-            return on.delta(moment, unit="year")
+            # Whole years completed, as an age. Not `delta(unit="year")`: DuckDB counts
+            # the new years crossed (31 December to 1 January is one), Spark whole
+            # years. Adding the years back as an interval also makes 29 February
+            # agree with days_until_anniversary, which lands on 28 February.
+            crossed = reference.year - moment.year()
+            return crossed - ((moment + crossed.as_interval("Y")) > on).ifelse(1, 0)
         years = node.args[1]
         if not isinstance(years, ast.Constant) or not _whole_number(years):
             raise ConditionError("when", "days_until_anniversary verwacht een vast aantal jaren")

@@ -72,8 +72,13 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
 def current_buurt(facts: ir.Table, subjects: ir.Table) -> dict[str, str]:
     """Each fired person's buurt, for counting signals per neighbourhood."""
     homes = facts.filter(facts.kind == "persoon.woont").semi_join(subjects, "subject")
-    latest = homes.group_by("subject").aggregate(buurt=homes.category.argmax(homes.at))
-    return {row["subject"]: row["buurt"] or "" for row in latest.to_pyarrow().to_pylist()}
+    # The newest home; one without a start date only when there is no dated one, and
+    # of two since the same day the highest code. Not `argmax`: DuckDB's keeps a home
+    # without a date and Spark's (MAX_BY) drops it, and both pick a tie at random.
+    order = [homes.at.desc(nulls_first=False), homes.category.desc()]
+    ranked = homes.mutate(newest=ibis.row_number().over(group_by="subject", order_by=order))
+    latest = ranked.filter(ranked.newest == 0)
+    return {row["subject"]: row["category"] or "" for row in latest.to_pyarrow().to_pylist()}
 
 
 def evaluate(
@@ -84,30 +89,37 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
 ) -> list[Firing]:
     """Every rule on every person in `facts`, in a stable order (rule, subject)."""
+    # Read the snapshot once, keeping the kinds some rule reads and the homes; each
+    # rule's queries then scan that in memory instead of the whole file, several times.
+    kinds = {kind for rule in rules for kind in rule.condition.kinds} | {"persoon.woont"}
     firings: list[Firing] = []
-    for rule in rules:
-        if progress:
-            progress(rule.identifier)
-        fired = compile_condition(facts, rule.condition, reference_date)
-        rows = fired.to_pyarrow().to_pylist()
-        if not rows:
-            continue
-        supporting: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in (
-            evidence(facts, rule.condition, fired, reference_date).to_pyarrow().to_pylist()
-        ):
-            supporting[record["subject"]].append(_row(record))
-        buurten = current_buurt(facts, fired.select("subject"))
-        specs = rule.condition.facts
-        for row in rows:
-            subject = row["subject"]
-            firings.append(
-                Firing(
-                    rule=rule.identifier,
-                    subject=subject,
-                    facts={spec.name: fact_value(spec, row[spec.name]) for spec in specs},
-                    evidence=tuple(supporting[subject][-MAX_EVIDENCE:]),
-                    buurt_code=buurten.get(subject, ""),
-                )
-            )
+    with facts.filter(facts.kind.isin(sorted(kinds))).cache() as relevant:
+        for rule in rules:
+            if progress:
+                progress(rule.identifier)
+            firings.extend(_fire(relevant, rule, reference_date))
     return firings
+
+
+def _fire(facts: ir.Table, rule: RuleToRun, reference_date: date) -> list[Firing]:
+    result = compile_condition(facts, rule.condition, reference_date).to_pyarrow()
+    if not result.num_rows:
+        return []
+    # The evidence and buurt queries start from the persons fired, as computed; given
+    # the expression instead, they would repeat the whole condition inside their own.
+    fired = ibis.memtable(result)
+    supporting: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in evidence(facts, rule.condition, fired, reference_date).to_pyarrow().to_pylist():
+        supporting[record["subject"]].append(_row(record))
+    buurten = current_buurt(facts, fired.select("subject"))
+    specs = rule.condition.facts
+    return [
+        Firing(
+            rule=rule.identifier,
+            subject=row["subject"],
+            facts={spec.name: fact_value(spec, row[spec.name]) for spec in specs},
+            evidence=tuple(supporting[row["subject"]][-MAX_EVIDENCE:]),
+            buurt_code=buurten.get(row["subject"], ""),
+        )
+        for row in result.to_pylist()
+    ]
