@@ -44,6 +44,8 @@ AGGREGATIONS = ("count", "distinct", "sum", "max", "latest", "earliest")
 DATE_AGGREGATIONS = frozenset({"latest", "earliest"})
 DISTINCT_FIELDS = ("organisation", "category", "source")
 FUNCTIONS = {"days_since": 1, "years_since": 1, "days_until_anniversary": 2}
+# Long enough for any readable condition, short enough that parsing stays trivial.
+MAX_WHEN = 500
 FILTER_KEYS = {"kinds", "categories", "within_days", "after", "min_amount", "field"}
 
 
@@ -261,10 +263,15 @@ def parse_condition(facts_data: Any, when: Any) -> Condition:
         facts[fact.name] = fact
     if not isinstance(when, str) or not when.strip():
         raise ConditionError("when", "geef de voorwaarde")
+    if len(when) > MAX_WHEN:
+        raise ConditionError("when", f"houd de voorwaarde korter dan {MAX_WHEN} tekens")
     try:
         tree = ast.parse(when.strip(), mode="eval")
     except SyntaxError as error:
         raise ConditionError("when", f"geen geldige voorwaarde ({error.msg})") from None
+    except ValueError:
+        # ast refuses NUL bytes with a ValueError rather than a SyntaxError.
+        raise ConditionError("when", "geen geldige voorwaarde (onleesbare tekens)") from None
     _as_bool(tree.body, facts)
     return Condition(facts=tuple(facts.values()), when=when.strip(), tree=tree)
 
