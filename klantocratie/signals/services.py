@@ -34,7 +34,7 @@ from klantocratie.privacy.models import ProcessingActivity
 from klantocratie.validation import FieldErrors
 
 from .conditions import Condition, parse_condition
-from .engine import Firing, RuleToRun, duckdb_facts, evaluate
+from .engine import Firing, RuleToRun, evaluate_on_duckdb
 from .models import (
     PICKED_UP,
     ActionKind,
@@ -131,8 +131,8 @@ def evaluate_snapshot(
     progress: Callable[[str, int], None] | None = None,
 ) -> list[Firing]:
     """The rules on a stored snapshot, as of its reference date: repeatable at any time."""
-    return evaluate(
-        duckdb_facts(snapshot.path),
+    return evaluate_on_duckdb(
+        snapshot.path,
         [RuleToRun(rule.identifier, condition_of(rule)) for rule in rules],
         snapshot.reference_date,
         progress=(lambda rule_id: progress(f"regel {rule_id}", 0)) if progress else None,
@@ -161,8 +161,8 @@ def evaluate_party(party: Party, *, triggered_by: str) -> SignalRun:
         )
         if summary.subjects == 0:
             continue
-        firings = evaluate(
-            duckdb_facts(table),
+        firings = evaluate_on_duckdb(
+            table,
             [RuleToRun(rule.identifier, condition_of(rule)) for rule in group],
             run.reference_date,
         )
