@@ -926,9 +926,12 @@ class ExtractSummary:
     subject_refs: dict[str, PartyRef]
 
 
-def _excluded_by_choice(activity: ProcessingActivity, now: datetime) -> tuple[bool, set[PartyRef]]:
+def _excluded_by_choice(
+    activity: ProcessingActivity, now: datetime, parties: Sequence[Party] | None = None
+) -> tuple[bool, set[PartyRef]]:
     """(only_these, refs): the parties an activity must leave out, or the only ones it
-    may include, by their own choices in force now."""
+    may include, by their own choices in force now. With `parties`, only theirs are
+    read: one event's re-evaluation must not load everybody's choices."""
     if activity.choice_rule == ChoiceRule.NONE:
         return False, set()
     kind = ChoiceKind.OPT_IN if activity.choice_rule == ChoiceRule.OPT_IN else ChoiceKind.OPT_OUT
@@ -936,6 +939,8 @@ def _excluded_by_choice(activity: ProcessingActivity, now: datetime) -> tuple[bo
     choices = PrivacyChoice.objects.filter(
         purpose=activity.effective_choice_purpose, kind=kind, decided_at__lte=now
     ).order_by("party_id", "decided_at", "pk")
+    if parties is not None:
+        choices = choices.filter(party__in=parties)
     for choice in choices.iterator(chunk_size=10_000):
         latest[choice.party_id] = choice
     in_force = [
@@ -1003,7 +1008,7 @@ def extract(
         _audit(ctx, span, ctx.activity, operation, "", codes, AuditOutcome.DENIED, error.message)
         raise
 
-    only_these, chosen = _excluded_by_choice(activity, started_at)
+    only_these, chosen = _excluded_by_choice(activity, started_at, parties)
     wanted = None if parties is None else {_party_ref(party) for party in parties}
     pseudonyms: dict[PartyRef, str] = {}
     subject_refs: dict[str, PartyRef] = {}

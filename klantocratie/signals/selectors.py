@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from klantocratie.privacy import gate
@@ -98,8 +98,6 @@ def worklist(
 ) -> QuerySet[Signal]:
     """The signals of the requester's teams. Rows carry no identities, so listing them
     reads no personal data; opening one goes through the gate."""
-    from django.db.models import Case, IntegerField, Value, When
-
     signals = Signal.objects.filter(team__in=teams_of(ctx)).select_related("rule", "team")
     if status == "open":
         signals = signals.exclude(status=SignalStatus.CLOSED)

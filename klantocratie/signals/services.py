@@ -30,7 +30,6 @@ from klantocratie.connectors.base import PartyRef
 from klantocratie.events.services import emit
 from klantocratie.parties.models import Party, PartyIdentifier
 from klantocratie.privacy import gate
-from klantocratie.privacy.models import ProcessingActivity
 from klantocratie.validation import FieldErrors
 
 from .conditions import Condition, parse_condition
@@ -150,14 +149,11 @@ def evaluate_party(party: Party, *, triggered_by: str) -> SignalRun:
         triggered_by=triggered_by[:200],
     )
     for activity, group in _by_activity(chosen).items():
-        controller = ProcessingActivity.objects.filter(code=activity).order_by("-version").first()
-        if controller is None:
-            continue
         table, summary = extract_parties(
             activity,
             _extracted_elements(activity, group),
             [party],
-            organisation=controller.controller.code,
+            organisation=gate.resolve_activity(activity).controller.code,
         )
         if summary.subjects == 0:
             continue

@@ -249,3 +249,12 @@ def test_a_creditors_report_raises_the_early_warning_signal_at_once(
     signal = Signal.objects.get(party__identifiers__value=bsn)
     assert signal.rule.code == "vroegsignalering-betalingsachterstand"
     assert signal.run is not None and signal.run.mode == "incremental"
+
+
+def test_an_event_about_a_resident_who_objected_raises_nothing(planted: Planted) -> None:
+    [opted_out] = planted.opted_out
+    party = find_party("bsn", opted_out)
+    assert party is not None
+    run = evaluate_party(party, triggered_by="test")
+    assert run.fired == 0
+    assert not Signal.objects.filter(party=party).exists()
