@@ -7,6 +7,7 @@ report every problem with file, entry and field, instead of stopping at the firs
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,43 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> dict[str, Any] | None
         problems.append(Problem(path.name, "", "", "verwacht velden (naam: waarde)"))
         return None
     return data
+
+
+def version_problems(
+    specs: list[dict[str, Any]],
+    *,
+    code_field: str,
+    frozen_hash: Callable[[dict[str, Any]], str | None],
+    frozen_as: str = "gepubliceerd",
+) -> list[Problem]:
+    """Each code's version once in the folder, and a frozen version left as it is.
+
+    ``frozen_hash`` gives the stored content hash of a version that may no longer change
+    (published, or loaded), or None; a changed file must become version N+1 instead.
+    """
+    problems: list[Problem] = []
+    seen: dict[tuple[str, int], str] = {}
+    for spec in specs:
+        key = (spec[code_field], spec["version"])
+        if key in seen:
+            problems.append(
+                Problem(
+                    spec["file"],
+                    "",
+                    "version",
+                    f"versie {key[1]} van {key[0]} staat ook in {seen[key]}",
+                )
+            )
+        seen[key] = spec["file"]
+        stored = frozen_hash(spec)
+        if stored is not None and stored != spec["sha256"]:
+            problems.append(
+                Problem(
+                    spec["file"],
+                    "",
+                    "version",
+                    f"versie {spec['version']} is {frozen_as} en kan niet meer veranderen; "
+                    f"maak versie {spec['version'] + 1}",
+                )
+            )
+    return problems

@@ -99,6 +99,10 @@ INSTALLED_APPS = [
     "klantocratie.analytics",
     "klantocratie.signals",
     "klantocratie.trends",
+    "klantocratie.portal",
+    "klantocratie.portal.askonce",
+    "klantocratie.feedback",
+    "klantocratie.participation",
     "klantocratie.demo",
     # Local registries of the demo organisations: each owns its own tables.
     "klantocratie.sources.population",
@@ -139,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "klantocratie.accounts.context_processors.membership",
+                "klantocratie.portal.context_processors.portal",
             ],
         },
     },
@@ -201,6 +206,8 @@ OIDC_ROLES_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_ROLES_CLAIM", "klantocratie
 # Claim with the BSN of a resident logging in through a DigiD broker; such a login
 # becomes a resident membership at OIDC_RESIDENT_ORGANISATION, tied to their own party.
 OIDC_BSN_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_BSN_CLAIM", "")
+# Claim with the KvK number of a business logging in through an eHerkenning broker.
+OIDC_KVK_CLAIM = os.environ.get("KLANTOCRATIE_OIDC_KVK_CLAIM", "")
 OIDC_RESIDENT_ORGANISATION = os.environ.get("KLANTOCRATIE_OIDC_RESIDENT_ORGANISATION", "")
 # The processing activity each role works under by default (a JSON object overrides it).
 DEFAULT_ACTIVITY_BY_ROLE: dict[str, str] = {

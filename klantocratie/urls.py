@@ -17,6 +17,9 @@ urlpatterns = [
     path("kennisbank/", include("klantocratie.knowledge.urls")),
     path("signalen/", include("klantocratie.signals.urls")),
     path("", include("klantocratie.trends.urls")),
+    path("mijn/feedback/", include("klantocratie.feedback.urls")),
+    path("mijn/participatie/", include("klantocratie.participation.urls")),
+    path("mijn/", include("klantocratie.portal.urls")),
     path("api/", include("klantocratie.api.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from klantocratie.privacy.errors import GateError
 
 
 class FieldErrors:
@@ -48,3 +51,21 @@ class ProblemsFound(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def report_to_form(form: forms.Form, error: ValidationError | GateError) -> None:
+    """A service's errors next to the form's fields; the rest above the form."""
+    if isinstance(error, GateError):
+        form.add_error(None, error.message)
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def messages_of(error: ValidationError | GateError) -> list[str]:
+    """A service's or the gate's refusal as plain messages (for a page's alert)."""
+    return [error.message] if isinstance(error, GateError) else list(error.messages)

@@ -10,4 +10,10 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/de
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "chromium could not be installed; browser tests will be skipped"
 fi
+# axe-core (accessibility checks in the browser tests) comes from npm, pinned in package-lock.json.
+if command -v npm >/dev/null; then
+  npm ci --no-audit --no-fund --silent
+else
+  echo "npm not found; the accessibility checks will be skipped"
+fi
 exec .venv/bin/pytest "$@"

@@ -12,6 +12,12 @@ from klantocratie.privacy.models import ChoiceRule, GdprBasis, Grant, Processing
 from klantocratie.registry.models import DataElement, Organisation, Source
 from tests.support.browser import browser  # noqa: F401  (the one session-wide Chromium)
 from tests.support.memory_connector import MemoryConnector
+from tests.support.portal import (  # noqa: F401  (the personal page's world, for every folder)
+    login_as,
+    other_client,
+    portal_world,
+    riky_client,
+)
 
 # Valid BSNs (11-test) used across tests.
 BSN_ANNA = "999990019"

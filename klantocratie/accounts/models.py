@@ -30,6 +30,12 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         help_text="For residents: the party they are, so they reach their own data only.",
     )
+    phone = models.CharField(
+        "doorkiesnummer",
+        max_length=20,
+        blank=True,
+        help_text="Het directe nummer in deze functie; inwoners zien het bij hun zaak.",
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 

@@ -2,8 +2,9 @@
 
 Roles come from a claim (settings.OIDC_ROLES_CLAIM) holding entries "organisation:role",
 each working under its role's default processing activity. A resident logging in through
-a DigiD broker carries a BSN claim (settings.OIDC_BSN_CLAIM) instead and becomes a
-resident tied to their own party, so they reach their own data only. A user whose
+a DigiD broker carries a BSN claim (settings.OIDC_BSN_CLAIM) instead, a business through
+an eHerkenning broker a KvK-number claim (settings.OIDC_KVK_CLAIM); either gets the
+personal page, tied to their own party, so they reach their own data only. A user whose
 claims name no known organisation and role gets no membership, and so sees nothing
 until an administrator assigns one.
 """
@@ -18,7 +19,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from klantocratie.parties.models import IdentifierType, Party
 from klantocratie.parties.services import register_party
-from klantocratie.parties.validators import validate_bsn
+from klantocratie.parties.validators import validate_bsn, validate_kvk_number
 from klantocratie.registry.models import Organisation, PartyType
 
 from .models import Membership
@@ -73,14 +74,27 @@ class MembershipOIDCBackend(OIDCAuthenticationBackend):
                 )
 
     def _resident_membership(self, claims: dict[str, Any]) -> tuple[str, str, Party] | None:
-        """The resident membership a valid BSN claim gives, or None."""
-        bsn = str(claims.get(settings.OIDC_BSN_CLAIM, "")) if settings.OIDC_BSN_CLAIM else ""
-        if not bsn or not settings.OIDC_RESIDENT_ORGANISATION:
+        """The personal-page membership a valid BSN (DigiD) or KvK-number (eHerkenning)
+        claim gives, tied to that person's or business's own party; or None."""
+        if not settings.OIDC_RESIDENT_ORGANISATION:
             return None
-        try:
-            validate_bsn(bsn)
-        except ValidationError:
-            logger.warning("OIDC login with an invalid BSN claim ignored")
-            return None
-        party = register_party(PartyType.PERSON, {IdentifierType.BSN: bsn})
-        return settings.OIDC_RESIDENT_ORGANISATION, Role.RESIDENT, party
+        for claim, party_type, identifier_type, validate in (
+            (settings.OIDC_BSN_CLAIM, PartyType.PERSON, IdentifierType.BSN, validate_bsn),
+            (
+                settings.OIDC_KVK_CLAIM,
+                PartyType.ORGANISATION,
+                IdentifierType.KVK,
+                validate_kvk_number,
+            ),
+        ):
+            value = str(claims.get(claim, "")) if claim else ""
+            if not value:
+                continue
+            try:
+                validate(value)
+            except ValidationError:
+                logger.warning("OIDC login with an invalid %s claim ignored", identifier_type)
+                return None
+            party = register_party(party_type, {identifier_type: value})
+            return settings.OIDC_RESIDENT_ORGANISATION, Role.RESIDENT, party
+        return None

@@ -27,8 +27,8 @@ from .services import (
     OFFER_ANSWERED,
     Client,
     _record,
-    client_parties,
     guarded,
+    parties_acted_for,
     set_result,
     set_status,
     set_task_aside,
@@ -93,7 +93,7 @@ def request_second_opinion(ctx: gate.AccessContext, case: Case, *, committee: st
             {"commissie": "Kies een andere commissie dan die van het eerste advies."}
         )
     now = timezone.now()
-    with guarded(ctx, client_parties(case), operation="second opinion aanvragen"):
+    with guarded(ctx, parties_acted_for(ctx, case), operation="second opinion aanvragen"):
         assert first.task_type is not None
         second = CaseTask.objects.create(
             case=case,
@@ -201,7 +201,7 @@ def choose_provider(ctx: gate.AccessContext, case: Case, provider_code: str) -> 
                     f"{timezone.localtime(switch_from):%d-%m-%Y} geen contact opneemt."
                 }
             )
-    with guarded(ctx, client_parties(case), operation="aanbieder kiezen"):
+    with guarded(ctx, parties_acted_for(ctx, case), operation="aanbieder kiezen"):
         case.provider = provider
         case.provider_chosen_at = now
         case.provider_reached_at = None
@@ -224,7 +224,7 @@ def provider_deadline(case: Case) -> datetime | None:
 def record_provider_contact(ctx: gate.AccessContext, case: Case) -> Case:
     if case.provider is None:
         raise ValidationError({"aanbieder": "Er is nog geen aanbieder gekozen."})
-    with guarded(ctx, client_parties(case), operation="contact aanbieder vastleggen"):
+    with guarded(ctx, parties_acted_for(ctx, case), operation="contact aanbieder vastleggen"):
         case.provider_reached_at = timezone.now()
         case.save(update_fields=["provider_reached_at"])
         _record(case, ctx, "provider_contact", f"{case.provider} heeft contact opgenomen.")

@@ -237,6 +237,13 @@ class RoleType(models.Model):
 
 
 class DocumentType(models.Model):
+    class Direction(models.TextChoices):
+        """The ZGW richting: who a document of this type comes from and goes to."""
+
+        INCOMING = "inkomend", "Inkomend (van de aanvrager)"
+        INTERNAL = "intern", "Intern"
+        OUTGOING = "uitgaand", "Uitgaand (naar de aanvrager)"
+
     version = models.ForeignKey(
         CaseTypeVersion, on_delete=models.CASCADE, related_name="document_types"
     )
@@ -246,6 +253,11 @@ class DocumentType(models.Model):
         "vertrouwelijkheid", max_length=20, choices=Confidentiality.choices
     )
     required = models.BooleanField("verplicht", default=False)
+    # Residents upload incoming documents and see incoming and outgoing ones; internal
+    # documents stay with the organisation. Unstated in a pack, a type is internal.
+    direction = models.CharField(
+        "richting", max_length=10, choices=Direction.choices, default=Direction.INTERNAL
+    )
 
     class Meta:
         ordering = ["version", "description"]

@@ -25,7 +25,7 @@ from typing import Any
 from django.db import transaction
 
 from klantocratie.knowledge.selectors import product_names
-from klantocratie.packfiles import FileChecker, read_yaml_file
+from klantocratie.packfiles import FileChecker, read_yaml_file, version_problems
 from klantocratie.registry.models import Organisation
 from klantocratie.validation import Problem, ProblemsFound
 
@@ -209,6 +209,13 @@ def _parse_version(
                 default=spec["confidentiality"] or "zaakvertrouwelijk",
             ),
             "required": check.flag(item, "required", entry),
+            "direction": check.choice(
+                item,
+                "direction",
+                {d.value for d in DocumentType.Direction},
+                entry,
+                default=DocumentType.Direction.INTERNAL,
+            ),
         }
         for code, (entry, item) in zip(check.codes(documents), documents, strict=True)
     ]
@@ -385,35 +392,19 @@ def check_case_types(folder: Path | str) -> list[dict[str, Any]]:
         )
         spec["sha256"] = _fingerprint(spec)
         specs.append(spec)
-    seen: dict[tuple[str, int], str] = {}
-    for spec in specs:
-        key = (spec["identification"], spec["version"])
-        if key in seen:
-            problems.append(
-                Problem(
-                    spec["file"],
-                    "",
-                    "version",
-                    f"versie {key[1]} van {key[0]} staat ook in {seen[key]}",
-                )
-            )
-        seen[key] = spec["file"]
-        existing = CaseTypeVersion.objects.filter(
-            case_type__identification=spec["identification"], version=spec["version"]
-        ).first()
-        if existing and existing.is_published and existing.content_sha256 != spec["sha256"]:
-            problems.append(
-                Problem(
-                    spec["file"],
-                    "",
-                    "version",
-                    f"versie {spec['version']} is gepubliceerd en kan niet meer veranderen; "
-                    f"maak versie {spec['version'] + 1}",
-                )
-            )
+    problems.extend(
+        version_problems(specs, code_field="identification", frozen_hash=_published_hash)
+    )
     if problems:
         raise CasePackError(problems)
     return specs
+
+
+def _published_hash(spec: dict[str, Any]) -> str | None:
+    existing = CaseTypeVersion.objects.filter(
+        case_type__identification=spec["identification"], version=spec["version"]
+    ).first()
+    return existing.content_sha256 if existing and existing.is_published else None
 
 
 def load_case_types(folder: Path | str) -> CaseTypeSummary:

@@ -23,10 +23,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from klantocratie.accounts.roles import Role
 from klantocratie.contacts import uploads
 from klantocratie.contacts.models import Contact, InternalTask, NumberSeries
+from klantocratie.contacts.services import Upload
 from klantocratie.events.services import emit
 from klantocratie.parties.models import Party
+from klantocratie.parties.selectors import represents
 from klantocratie.privacy import gate
 from klantocratie.registry.models import Organisation, PartyType
 from klantocratie.validation import FieldErrors
@@ -66,6 +69,25 @@ OFFER_ANSWERED = "nl.klantocratie.zaak.aanbod-beantwoord"
 def client_parties(case: Case) -> list[Party]:
     """The persons and businesses in a case's roles; employees are not data subjects here."""
     return [role.party for role in case.roles.all() if role.party is not None]
+
+
+def parties_acted_for(ctx: gate.AccessContext, case: Case) -> list[Party]:
+    """Whose case data a change by this actor concerns.
+
+    An employee works on the whole case, so every client. A resident acts for
+    themselves (or whom they represent): in a case with a partner, their own grant does
+    not cover the partner, and sending a document or choosing a provider is their own
+    act. If they are not a client at all, every client is named and the gate refuses.
+    """
+    clients = client_parties(case)
+    if ctx.role != Role.RESIDENT or ctx.actor_party_id is None:
+        return clients
+    own = [
+        party
+        for party in clients
+        if party.pk == ctx.actor_party_id or represents(ctx.actor_party_id, party.pk)
+    ]
+    return own or clients
 
 
 @contextmanager
@@ -754,19 +776,14 @@ def _adopt_common_advice(ctx: gate.AccessContext, task: CaseTask) -> None:
 # --- documents, properties, related cases ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    data: bytes
-
-
 def add_document(
     ctx: gate.AccessContext, case: Case, *, document_type: str, title: str, upload: Upload
 ) -> CaseDocument:
     """Attach a document of one of the case type's document types.
 
     The file is recognised by its content, not its name, and must be of an accepted
-    type and size (the same limits as attachments to contacts).
+    type and size (the same limits as attachments to contacts). A photo is stored
+    re-encoded from its pixels, without its metadata (GPS, device, comments).
     """
     errors = FieldErrors()
     doc_type = case.case_type_version.document_types.filter(code=document_type).first()
@@ -791,6 +808,11 @@ def add_document(
             "Dit soort bestand wordt niet aanvaard. Toegestaan: "
             f"{uploads.describe_types([t for t in uploads.allowed_types() if t != uploads.EMAIL_CONTENT_TYPE])}.",
         )
+    elif content_type is not None and "bestand" not in errors.by_field:
+        try:
+            upload = Upload(upload.name, uploads.without_metadata(upload.data, content_type))
+        except uploads.UnreadableImage as error:
+            errors.add("bestand", str(error))
     errors.raise_if_any()
     assert doc_type is not None and content_type is not None
     document = CaseDocument(
@@ -804,9 +826,9 @@ def add_document(
         added_at=timezone.now(),
         added_by=ctx.actor,
     )
-    suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    suffix = uploads.suffix_for(content_type)
     try:
-        with guarded(ctx, client_parties(case), operation="zaakdocument toevoegen"):
+        with guarded(ctx, parties_acted_for(ctx, case), operation="zaakdocument toevoegen"):
             document.file.save(f"document.{suffix}", ContentFile(upload.data), save=False)
             document.save()
             _record(case, ctx, "document", f"Document toegevoegd: {title} ({doc_type}).")

@@ -1,5 +1,6 @@
-"""Pages of the case system: the work queue, a case with the client beside it, the case
-worker's actions on it, and the resident's own cases with their offers and choices.
+"""Pages of the case system: the work queue, a case with the client beside it, and the
+case worker's actions on it. Residents see their own cases on their personal page
+(klantocratie.portal).
 
 Views are thin: they read the form, call one service, and show its errors. A case page
 opens the gate over the case's clients before anything is shown.
@@ -7,7 +8,6 @@ opens the gate over the case's clients before anything is shown.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +31,7 @@ from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
 
 from . import choices, decisions, selectors, services
-from .models import Case, CaseOffer, CaseTask, TaskState
+from .models import Case, CaseTask, TaskState
 
 CASE_ROLES = (Role.CASE_WORKER, Role.SOCIAL_WORKER)
 PAGE_SIZE = 25
@@ -259,7 +259,7 @@ def _document(ctx: gate.AccessContext, case: Case, request: HttpRequest) -> str:
         case,
         document_type=request.POST.get("documenttype", ""),
         title=request.POST.get("titel", ""),
-        upload=services.Upload(upload.name or "", upload.read()),
+        upload=services.Upload.from_file(upload),
     )
     return f"Document '{document.title}' is toegevoegd."
 
@@ -446,88 +446,3 @@ def first_line(request: HttpRequest, party_uuid: str) -> HttpResponse:
             f"{case.result.result_type.description}.",
         )
     return redirect(f"{reverse('frontoffice:client', args=[party.uuid])}#eerste-lijn")
-
-
-# --- the resident's own cases -------------------------------------------------------
-
-
-@role_required(Role.RESIDENT)
-def my_cases(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request)
-    assert membership is not None
-    party = membership.party
-    if party is None:
-        raise Http404("Aan dit account is geen persoon gekoppeld.")
-    identifier = party.primary_identifier()
-    cases = list(
-        selectors.cases_for_identifier(
-            identifier.identifier_type, identifier.value
-        ).prefetch_related(
-            "statuses__status_type",
-            "offers__offer_type",
-            "case_type_version__providers__organisation",
-        )
-    )
-    try:
-        with services.guarded(
-            access_context(request), [party], operation="eigen zaken inzien", change=False
-        ):
-            pass
-    except GateError as error:
-        # Nothing about the cases is shown; the page says why instead of a bare refusal.
-        return render(request, "cases/mine.html", {"cases": [], "refused": error.message})
-    return render(
-        request,
-        "cases/mine.html",
-        {
-            "cases": [
-                {
-                    "case": case,
-                    "offers": [o for o in case.offers.all() if o.party_id == party.pk],
-                    "providers": list(case.case_type_version.providers.all()),
-                    "switch_from": choices.provider_deadline(case),
-                    "second_opinion": choices.second_opinion_open(case),
-                }
-                for case in cases
-            ],
-            "notices": party.case_notices.filter(channel="portal")[:20],
-        },
-    )
-
-
-@require_POST
-@role_required(Role.RESIDENT)
-def my_case_action(request: HttpRequest, case_uuid: str, action: str) -> HttpResponse:
-    ctx = access_context(request)
-    case = Case.objects.filter(uuid=case_uuid).select_related("case_type_version").first()
-    if case is None:
-        raise Http404("Onbekende zaak.")
-    try:
-        if action == "aanbod":
-            try:
-                offer_uuid = uuid.UUID(request.POST.get("aanbod", ""))
-            except ValueError:
-                raise ValidationError({"aanbod": "Onbekend aanbod."}) from None
-            offer = CaseOffer.objects.filter(case=case, uuid=offer_uuid).first()
-            if offer is None:
-                raise ValidationError({"aanbod": "Onbekend aanbod."})
-            accept = request.POST.get("antwoord") == "ja"
-            choices.answer_offer(ctx, offer, accept=accept)
-            messages.success(
-                request,
-                "Dank u. "
-                + ("Het aanbod is aanvaard." if accept else "U hebt het aanbod afgewezen."),
-            )
-        elif action == "aanbieder":
-            choices.choose_provider(ctx, case, request.POST.get("aanbieder", ""))
-            messages.success(request, "Uw keuze is vastgelegd.")
-        elif action == "second-opinion":
-            choices.request_second_opinion(ctx, case, committee=request.POST.get("commissie", ""))
-            messages.success(request, "Uw verzoek om een second opinion is vastgelegd.")
-        else:
-            raise Http404("Onbekende handeling.")
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    except GateError as error:
-        messages.error(request, error.message)
-    return redirect("cases:mine")

@@ -22,6 +22,21 @@ class SourceSection:
     missing: list[str] = field(default_factory=list)
 
 
+# Where a party's name is, per party type: the element and the key in its value.
+NAME_ELEMENTS = (("person.name", "volledige_naam"), ("business.registration", "handelsnaam"))
+
+
+def name_from(values: dict[str, gate.ElementValue]) -> str:
+    """The name among values read through the gate (a person's or a business's)."""
+    for code, key in NAME_ELEMENTS:
+        element = values.get(code)
+        if element is None or not element.value:
+            continue
+        value = element.value
+        return str(value.get(key, "")) if isinstance(value, dict) else str(value)
+    return ""
+
+
 @dataclass
 class ClientView:
     party: Party
@@ -38,16 +53,7 @@ class ClientView:
     @property
     def display_name(self) -> str:
         """The client's name as the sources give it, for headings."""
-        for code, key in (
-            ("person.name", "volledige_naam"),
-            ("business.registration", "handelsnaam"),
-        ):
-            element = self.values.get(code)
-            if element is None or not element.value:
-                continue
-            value = element.value
-            return str(value.get(key, "")) if isinstance(value, dict) else str(value)
-        return ""
+        return name_from(self.values)
 
     @property
     def degraded(self) -> bool:

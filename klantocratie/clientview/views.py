@@ -37,11 +37,3 @@ def detail(request: HttpRequest, party_uuid: str) -> HttpResponse:
     return render(
         request, "clientview/detail.html", {"view": view, "form": ClientSearchForm(autofocus=False)}
     )
-
-
-@role_required(Role.RESIDENT)
-def my_data(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership.party is None:
-        raise Http404("Aan dit account is geen persoon gekoppeld.")
-    return detail(request, str(membership.party.uuid))

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import EmailValidator
 from django.db.models import F
 from django.utils import timezone
@@ -82,6 +83,12 @@ class Upload:
     name: str
     data: bytes
     content_type: str = ""
+
+    @classmethod
+    def from_file(cls, file: UploadedFile) -> Upload:
+        """Read an uploaded file, but one byte past the size limit at most: that is
+        enough to refuse it as too large without holding a huge file in memory."""
+        return cls(file.name or "bestand", file.read(uploads.max_bytes() + 1))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "contacts"
 urlpatterns = [
     path("", views.find_by_number, name="find"),
-    path("formulier/", views.web_form, name="web-form"),
+    # The resident's general question moved to the personal page.
+    path("formulier/", RedirectView.as_view(pattern_name="portal:question", permanent=True)),
     path("email/", views.email_upload, name="email-upload"),
     path("scan/", views.scan_upload, name="scan-upload"),
     path("taken/", views.work_list, name="work-list"),

@@ -4,10 +4,8 @@ or selector call, a template."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -17,65 +15,24 @@ from klantocratie.accounts.permissions import access_context, membership_of, rol
 from klantocratie.accounts.roles import Role
 from klantocratie.parties.selectors import find_party
 from klantocratie.privacy.errors import GateError
+from klantocratie.validation import report_to_form
 
 from . import intake, selectors, services, uploads
-from .forms import CompleteTaskForm, ContactNumberForm, EmailUploadForm, ScanUploadForm, WebForm
+from .forms import CompleteTaskForm, ContactNumberForm, EmailUploadForm, ScanUploadForm
 from .services import Upload
 
 AGENT_ROLES = (Role.KCC_AGENT, Role.CASE_WORKER, Role.SOCIAL_WORKER)
-
-
-def _read(file: UploadedFile) -> Upload:
-    # One byte past the limit is enough to know a file is too large.
-    data = file.read(uploads.max_bytes() + 1)
-    return Upload(file.name or "bestand", data)
-
-
-def _report(form: forms.Form, error: ValidationError | GateError) -> None:
-    if isinstance(error, GateError):
-        form.add_error(None, error.message)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _denied(request: HttpRequest, error: GateError) -> HttpResponse:
     return render(request, "contacts/denied.html", {"error": error}, status=403)
 
 
-@role_required(Role.RESIDENT)
-def web_form(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request)
-    party = membership.party if membership else None
-    form = WebForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        attachment = form.cleaned_data.get("bijlage")
-        try:
-            contact = intake.register_web_form(
-                access_context(request),
-                party,
-                subject=form.cleaned_data["onderwerp"],
-                content=form.cleaned_data["inhoud"],
-                attachments=[_read(attachment)] if attachment else [],
-            )
-        except (ValidationError, GateError) as error:
-            _report(form, error)
-        else:
-            messages.success(
-                request,
-                f"Dank u wel. Uw bericht is ontvangen onder nummer {contact.nummer}. "
-                "Noem dit nummer als u erover belt.",
-            )
-            return redirect("contacts:web-form")
-    return render(request, "contacts/web_form.html", {"form": form})
-
-
 @role_required(*AGENT_ROLES)
 def email_upload(request: HttpRequest) -> HttpResponse:
     form = EmailUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = _read(form.cleaned_data["bestand"])
+        upload = Upload.from_file(form.cleaned_data["bestand"])
         if len(upload.data) > uploads.max_bytes():
             form.add_error(
                 "bestand",
@@ -87,7 +44,7 @@ def email_upload(request: HttpRequest) -> HttpResponse:
                     access_context(request), upload.data, name=upload.name
                 )
             except (ValidationError, GateError) as error:
-                _report(form, error)
+                report_to_form(form, error)
             else:
                 messages.success(request, f"De e-mail is geregistreerd als {contact.nummer}.")
                 return redirect("contacts:detail", nummer=contact.nummer)
@@ -107,12 +64,12 @@ def scan_upload(request: HttpRequest) -> HttpResponse:
                 contact = intake.register_scan(
                     access_context(request),
                     party,
-                    _read(form.cleaned_data["bestand"]),
+                    Upload.from_file(form.cleaned_data["bestand"]),
                     subject=form.cleaned_data["onderwerp"],
                     content=form.cleaned_data["inhoud"],
                 )
             except (ValidationError, GateError) as error:
-                _report(form, error)
+                report_to_form(form, error)
             else:
                 messages.success(request, f"De brief is geregistreerd als {contact.nummer}.")
                 return redirect("contacts:detail", nummer=contact.nummer)

@@ -46,6 +46,7 @@ def create_demo_accounts(pack_dir: Path, resident_bsn: str) -> int:
             defaults={
                 "first_name": first,
                 "last_name": last,
+                "email": entry.get("email", ""),
                 "is_staff": entry["role"] in {Role.ADMINISTRATOR, Role.PRIVACY_OFFICER},
                 "is_superuser": entry["role"] == Role.ADMINISTRATOR,
             },
@@ -62,6 +63,7 @@ def create_demo_accounts(pack_dir: Path, resident_bsn: str) -> int:
             defaults={
                 "default_activity": entry.get("activity", ""),
                 "party": resident if entry.get("resident") else None,
+                "phone": entry.get("phone", ""),
             },
         )
     if resident is not None and not PrivacyChoice.objects.filter(party=resident).exists():

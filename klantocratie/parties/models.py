@@ -84,3 +84,52 @@ class PartyIdentifier(models.Model):
             validator(self.value)
         except ValidationError as error:
             raise ValidationError({"value": error.messages}) from None
+
+
+class AuthorisationKind(models.TextChoices):
+    PARENTAL_AUTHORITY = "gezag", "Ouderlijk gezag"
+    REPRESENTATIVE = (
+        "vertegenwoordiging",
+        "Wettelijke vertegenwoordiging (bewind, curatele, mentorschap)",
+    )
+    VOLUNTARY = "machtiging", "Machtiging door de persoon zelf"
+
+
+class Authorisation(models.Model):
+    """A recorded right of one party to act for another (a machtiging).
+
+    The gate honours it: a resident may read and change another party's data only while
+    an authorisation from that party to them is in force. Parental authority ends on the
+    child's 18th birthday, which is recorded as ``valid_to`` when it is registered, so
+    the check never needs the child's birth date from the population register.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    representative = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="authorisations_held"
+    )
+    represented = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="authorisations_given"
+    )
+    kind = models.CharField(max_length=24, choices=AuthorisationKind.choices)
+    basis = models.CharField(
+        max_length=200, help_text="What the authorisation rests on, e.g. a court decision."
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        indexes = [models.Index(fields=["representative", "represented"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(representative=models.F("represented")),
+                name="authorisation_not_for_oneself",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.representative} voor {self.represented}"

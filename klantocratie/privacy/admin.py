@@ -3,7 +3,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEntry, Grant, PrivacyChoice, ProcessingActivity, ProcessingLogRecord
+from .models import (
+    AuditEntry,
+    ChoicePurpose,
+    Grant,
+    PrivacyChoice,
+    ProcessingActivity,
+    ProcessingLogRecord,
+)
 
 
 @admin.register(ProcessingActivity)
@@ -35,6 +42,31 @@ class GrantAdmin(admin.ModelAdmin):
     ]
     list_filter = ["organisation", "role", "activity", "may_change"]
     filter_horizontal = ["elements"]
+
+
+@admin.register(ChoicePurpose)
+class ChoicePurposeAdmin(admin.ModelAdmin):
+    """Read-only: the purposes come from the pack's privacy-choices.yaml, checked against
+    the register when loaded; an edit here would bypass that check."""
+
+    list_display = ["code", "kind", "title", "display_order"]
+    readonly_fields = [
+        "code",
+        "kind",
+        "title",
+        "benefit",
+        "privacy_cost",
+        "statement",
+        "withdraw_statement",
+        "activities",
+        "display_order",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(PrivacyChoice)

@@ -38,6 +38,7 @@ from klantocratie.connectors.base import (
     connector_for,
 )
 from klantocratie.parties.models import Party
+from klantocratie.parties.selectors import represents
 from klantocratie.registry.models import DataElement, Source
 
 from . import log, tracing
@@ -169,7 +170,10 @@ def _grants(
 
 
 def _scope_applies(grant: Grant, ctx: AccessContext, party: Party) -> bool:
-    return grant.subject_scope == SubjectScope.ANY or ctx.actor_party_id == party.pk
+    """A grant for one's own data also covers whom one may act for (a machtiging)."""
+    if grant.subject_scope == SubjectScope.ANY or ctx.actor_party_id == party.pk:
+        return True
+    return ctx.actor_party_id is not None and represents(ctx.actor_party_id, party.pk)
 
 
 def _check_choice(activity: ProcessingActivity, party: Party, now: datetime) -> None:

@@ -157,9 +157,41 @@ class CollectionChannel(models.TextChoices):
     IMPORT = "import", "Gegevensimport"
 
 
-class PrivacyChoice(models.Model):
-    """A party's own choice about one purpose. The latest record per purpose counts."""
+class ChoicePurpose(models.Model):
+    """A purpose a person can make a choice about, as the pack describes it to them.
 
+    The register's activities name the purpose they depend on (``choice_purpose``); this
+    record says in plain Dutch what the person gains, what it costs in privacy and what
+    they declare by giving or withdrawing. Loaded from ``privacy-choices.yaml``.
+    """
+
+    code = models.SlugField(max_length=100, unique=True, validators=[code_validator])
+    kind = models.CharField(max_length=16, choices=ChoiceKind.choices)
+    title = models.CharField(max_length=200)
+    benefit = models.TextField(help_text="What the person gains by this processing.")
+    privacy_cost = models.TextField(help_text="What it costs them in privacy.")
+    statement = models.TextField(help_text="What the person declares when giving the choice.")
+    withdraw_statement = models.TextField(help_text="What they declare when withdrawing it.")
+    activities = models.JSONField(
+        default=list, help_text="Codes of the register's activities this choice governs."
+    )
+    display_order = models.PositiveIntegerField(default=100)
+
+    class Meta:
+        ordering = ["display_order", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PrivacyChoice(models.Model):
+    """A party's own choice about one purpose. The latest record per purpose counts.
+
+    Each record is also a receipt: ``uuid`` is its number, and ``receipt_sha256`` seals
+    what was decided (see privacy/receipts.py), so a later change to the record shows.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     party = models.ForeignKey(
         "parties.Party", on_delete=models.CASCADE, related_name="privacy_choices"
     )
@@ -172,6 +204,18 @@ class PrivacyChoice(models.Model):
     statement = models.TextField(
         blank=True, help_text="The text the person agreed to or objected under."
     )
+    representation = models.CharField(
+        max_length=24,
+        blank=True,
+        help_text="The kind of authorisation (parties.AuthorisationKind) under which a "
+        "representative decided; blank when the person decided themselves.",
+    )
+    organisations = models.JSONField(
+        default=list, help_text="Names of the organisations the choice concerned when made."
+    )
+    receipt_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the receipt; blank until issued."
+    )
 
     class Meta:
         ordering = ["party", "purpose", "-decided_at"]
@@ -179,6 +223,14 @@ class PrivacyChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.purpose}: {self.get_status_display()}"
+
+    @property
+    def action_label(self) -> str:
+        """What the person did, in their words: consent or objection, given or withdrawn."""
+        given = self.status == ChoiceStatus.GIVEN
+        if self.kind == ChoiceKind.OPT_OUT:
+            return "Bezwaar gemaakt" if given else "Bezwaar ingetrokken"
+        return "Toestemming gegeven" if given else "Toestemming ingetrokken"
 
 
 class ProcessingLogRecord(models.Model):

@@ -43,6 +43,12 @@ class Organisation(models.Model):
     oin = models.CharField(
         "OIN", max_length=20, blank=True, help_text="Organisatie-identificatienummer."
     )
+    phone = models.CharField(
+        "telefoonnummer",
+        max_length=20,
+        blank=True,
+        help_text="Het algemene nummer, voor inwoners zonder eigen contactpersoon.",
+    )
 
     class Meta:
         ordering = ["name"]

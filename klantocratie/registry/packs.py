@@ -82,7 +82,7 @@ class Pack:
 
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # file: (required fields, optional fields)
-    "organisations": ({"code", "name", "kind"}, {"oin"}),
+    "organisations": ({"code", "name", "kind"}, {"oin", "phone"}),
     "sources": (
         {"code", "name", "organisation", "connector"},
         {"config", "timeout_seconds", "active"},
@@ -481,7 +481,12 @@ def load_pack(path: Path | str) -> LoadSummary:
     for entry in data["organisations"]:
         organisations[entry["code"]], _ = Organisation.objects.update_or_create(
             code=entry["code"],
-            defaults={"name": entry["name"], "kind": entry["kind"], "oin": entry.get("oin", "")},
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "oin": entry.get("oin", ""),
+                "phone": entry.get("phone", ""),
+            },
         )
     sources = {}
     for entry in data["sources"]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from klantocratie.events.dispatch import subscribe
 from klantocratie.events.models import Event
 from klantocratie.parties.models import Party, PartyIdentifier
+from klantocratie.privacy.choices import CHOICE_CHANGED
+from klantocratie.privacy.models import ChoiceKind, ChoiceStatus
 
 ARREARS_REPORTED = "nl.klantocratie.vroegsignaal.gemeld"  # sources/arrears/services.py
 STATUS_SET = "nl.klantocratie.zaak.status-gezet"
@@ -30,6 +32,23 @@ def on_contact(event: Event) -> None:
 @subscribe("nl.klantocratie.element.changed")
 def on_element_changed(event: Event) -> None:
     _reevaluate(Party.objects.filter(uuid=event.subject).first(), event)
+
+
+@subscribe(CHOICE_CHANGED)
+def on_choice_changed(event: Event) -> None:
+    """An objection to proactive outreach closes the person's open signals at once."""
+    from .services import close_on_objection
+
+    if (
+        event.data.get("soort") != ChoiceKind.OPT_OUT
+        or event.data.get("keuze") != ChoiceStatus.GIVEN
+    ):
+        return
+    party = Party.objects.filter(uuid=event.data.get("partij")).first()
+    if party is not None:
+        close_on_objection(
+            party, event.data.get("verwerkingen", []), receipt=event.data.get("bewijsnummer", "")
+        )
 
 
 @subscribe(ARREARS_REPORTED)

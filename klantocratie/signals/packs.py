@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from klantocratie.accounts.roles import Role
-from klantocratie.packfiles import FileChecker, read_yaml_file
+from klantocratie.packfiles import FileChecker, read_yaml_file, version_problems
 from klantocratie.privacy.models import ChoiceRule, Grant, ProcessingActivity, SubjectScope
 from klantocratie.registry.models import DataElement, Organisation
 from klantocratie.validation import Problem, ProblemsFound
@@ -231,28 +231,17 @@ def check_signal_rules(folder: Path | str) -> tuple[list[dict[str, Any]], list[d
         if data is None:
             continue
         rules.append(_parse_rule(file, data, FileChecker(file.name, problems), team_codes, on))
-    seen: dict[tuple[str, int], str] = {}
-    for spec in rules:
-        key = (spec["code"], spec["version"])
-        if key in seen:
-            problems.append(
-                Problem(spec["file"], "", "version", f"versie {key[1]} staat ook in {seen[key]}")
-            )
-        seen[key] = spec["file"]
-        existing = SignalRule.objects.filter(code=spec["code"], version=spec["version"]).first()
-        if existing is not None and existing.content_sha256 != spec["sha256"]:
-            problems.append(
-                Problem(
-                    spec["file"],
-                    "",
-                    "version",
-                    f"versie {spec['version']} is geladen en kan niet meer veranderen; "
-                    f"maak versie {spec['version'] + 1}",
-                )
-            )
+    problems.extend(
+        version_problems(rules, code_field="code", frozen_hash=_loaded_hash, frozen_as="geladen")
+    )
     if problems:
         raise SignalPackError(problems)
     return teams, rules
+
+
+def _loaded_hash(spec: dict[str, Any]) -> str | None:
+    existing = SignalRule.objects.filter(code=spec["code"], version=spec["version"]).first()
+    return existing.content_sha256 if existing is not None else None
 
 
 def load_signal_rules(folder: Path | str) -> SignalRuleSummary:

@@ -374,6 +374,27 @@ def record_attempt(
     return attempt
 
 
+def _report_to_creditor(signal: Signal, outcome: str, trace_id: str) -> None:
+    """A creditor who reported arrears hears only whether the report was picked up."""
+    if not signal.rule.reports_back_to_creditor:
+        return
+    for item in signal.evidence:
+        if item["element"] != "arrears.reports":
+            continue
+        emit(
+            CREDITOR_FEEDBACK,
+            source=EVENT_SOURCE,
+            subject=item["reference"],
+            data={
+                "schuldeiser": item["organisation"],
+                "kenmerk": item["reference"],
+                "opgepakt": outcome in PICKED_UP,
+                "datum": timezone.localdate().isoformat(),
+            },
+            trace_id=trace_id,
+        )
+
+
 def close(ctx: gate.AccessContext, signal: Signal, *, outcome: str, note: str = "") -> Signal:
     """Close with an outcome from the rule's closed list; creditors hear only yes/no."""
     check_reach(ctx, signal)
@@ -393,22 +414,7 @@ def close(ctx: gate.AccessContext, signal: Signal, *, outcome: str, note: str = 
         signal.closed_at = now
         signal.save(update_fields=["status", "outcome", "closing_note", "closed_at"])
         _history(signal, ctx.actor, "afgesloten", f"Afgesloten: {Outcome(outcome).label}.")
-        if signal.rule.reports_back_to_creditor:
-            for item in signal.evidence:
-                if item["element"] != "arrears.reports":
-                    continue
-                emit(
-                    CREDITOR_FEEDBACK,
-                    source=EVENT_SOURCE,
-                    subject=item["reference"],
-                    data={
-                        "schuldeiser": item["organisation"],
-                        "kenmerk": item["reference"],
-                        "opgepakt": outcome in PICKED_UP,
-                        "datum": timezone.localdate(now).isoformat(),
-                    },
-                    trace_id=trace_id,
-                )
+        _report_to_creditor(signal, outcome, trace_id)
     return signal
 
 
@@ -499,6 +505,39 @@ def react(
 
 
 # --- retention -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_on_objection(party: Party, activities: Sequence[str], *, receipt: str) -> int:
+    """The resident objected to proactive outreach: their open signals under those
+    activities close at once, so no team approaches them any more, and are kept only as
+    briefly as a declined offer. Returns how many closed."""
+    today = timezone.localdate()
+    closed = 0
+    for signal in (
+        Signal.objects.filter(party=party, rule__activity__in=activities)
+        .exclude(status=SignalStatus.CLOSED)
+        .select_related("rule")
+    ):
+        signal.status = SignalStatus.CLOSED
+        signal.outcome = Outcome.DECLINED
+        signal.closing_note = f"Bezwaar tegen proactief benaderen (bewijsnummer {receipt})."
+        signal.closed_at = timezone.now()
+        signal.delete_after = min(
+            signal.delete_after, today + timedelta(days=signal.rule.declined_retention_days)
+        )
+        signal.save(
+            update_fields=["status", "outcome", "closing_note", "closed_at", "delete_after"]
+        )
+        _history(
+            signal,
+            "inwoner",
+            "afgesloten",
+            "Afgesloten: de inwoner maakte bezwaar tegen proactief benaderen.",
+        )
+        _report_to_creditor(signal, Outcome.DECLINED, "")
+        closed += 1
+    return closed
 
 
 def purge_expired(today: date | None = None) -> dict[str, int]:

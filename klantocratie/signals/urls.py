@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -7,8 +8,8 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("regels/", views.rules, name="rules"),
     path("regels/<slug:code>/", views.rule, name="rule"),
-    path("mijn/", views.mine, name="mine"),
-    path("mijn/<uuid:signal_uuid>/<slug:action>/", views.my_action, name="my-action"),
+    # The resident's signals moved to the personal page.
+    path("mijn/", RedirectView.as_view(pattern_name="portal:signals", permanent=True)),
     path("<uuid:signal_uuid>/", views.detail, name="detail"),
     path("<uuid:signal_uuid>/<slug:action>/", views.act, name="act"),
 ]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from klantocratie.accounts.permissions import access_context, membership_of, role_required
+from klantocratie.accounts.permissions import access_context, role_required
 from klantocratie.accounts.roles import Role
 from klantocratie.analytics.vocabulary import FACT_KINDS
 from klantocratie.parties.models import Party
@@ -32,11 +31,12 @@ from klantocratie.privacy import gate
 from klantocratie.privacy.errors import GateError
 from klantocratie.privacy.models import ProcessingActivity
 from klantocratie.registry.models import DataElement
+from klantocratie.validation import messages_of, report_to_form
 
 from . import selectors, services
-from .forms import AttemptForm, CloseForm, ReactionForm, TeamForm, TriageForm
-from .models import OfferState, Outcome, ReactionKind, Signal, SignalRule, SignalStatus
-from .rendering import display_value, shown_facts
+from .forms import AttemptForm, CloseForm, TeamForm, TriageForm
+from .models import Outcome, Signal, SignalRule, SignalStatus
+from .presentation import evidence_rows, fact_lines
 
 TEAM_ROLES = (Role.SOCIAL_WORKER, Role.CASE_WORKER, Role.KCC_AGENT)
 PAGE_SIZE = 25
@@ -44,90 +44,10 @@ PAGE_SIZE = 25
 CONTACT_ELEMENTS = {"person.name": "Naam", "person.address": "Adres", "person.phone": "Telefoon"}
 STATUS_FILTERS = [("open", "Open"), ("alle", "Alle"), *SignalStatus.choices]
 SORT_LABELS = {"nieuwste": "Nieuwste eerst", "oudste": "Oudste eerst", "urgentie": "Urgentie"}
-OFFER_THANKS = {
-    "accept": "Dank u. U heeft het aanbod aangenomen; het team neemt contact met u op.",
-    "decline": "U heeft het aanbod afgewezen. We bewaren dit signaal tot uiterlijk {until}.",
-    "later": "U heeft gekozen voor 'niet nu'. U kunt het aanbod later alsnog aannemen.",
-}
-
-
-def _report(form: forms.Form, error: ValidationError | GateError) -> None:
-    """A service's errors next to the form's fields; the rest above the form."""
-    if isinstance(error, GateError):
-        form.add_error(None, error.message)
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
-def _messages(error: ValidationError | GateError) -> list[str]:
-    if isinstance(error, GateError):
-        return [error.message]
-    return list(error.messages)
 
 
 def _denied(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "signals/denied.html", {"message": message}, status=403)
-
-
-# --- what a signal shows --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FactLine:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    reference: str
-    meaning: str
-    at: str
-    category: str
-    amount: str
-    organisation: str
-    source: str
-    contested: bool
-
-
-def _facts(signal: Signal) -> list[FactLine]:
-    condition = services.condition_of(signal.rule)
-    shown = shown_facts(condition, signal.facts)
-    return [FactLine(fact.label, shown[fact.name]) for fact in condition.facts]
-
-
-def _evidence(
-    signal: Signal, organisations: dict[str, str], sources: dict[str, str]
-) -> list[EvidenceRow]:
-    contested = {
-        reaction.reference
-        for reaction in signal.reactions.all()
-        if reaction.kind == ReactionKind.CONTEST and reaction.reference
-    }
-    rows = []
-    for item in signal.evidence:
-        kind = FACT_KINDS.get(item["kind"])
-        amount = item.get("amount")
-        rows.append(
-            EvidenceRow(
-                reference=item["reference"],
-                meaning=kind.meaning if kind else item["kind"],
-                at=display_value(item["at"], is_date=True, is_money=False)
-                if item.get("at")
-                else "",
-                category=item.get("category") or "",
-                amount=display_value(amount, is_date=False, is_money=True) if amount else "",
-                organisation=organisations.get(item["organisation"], item["organisation"]),
-                source=sources.get(item["source"], item["source"]),
-                contested=item["reference"] in contested,
-            )
-        )
-    return rows
 
 
 # --- the public catalogue -------------------------------------------------------------
@@ -319,8 +239,8 @@ def _signal_page(
         {
             "signal": signal,
             "rule": signal.rule,
-            "facts": _facts(signal),
-            "evidence": _evidence(signal, organisations, sources),
+            "facts": fact_lines(signal),
+            "evidence": evidence_rows(signal, organisations, sources),
             "contact": contact,
             "contact_missing": contact_missing,
             "forms": page_forms,
@@ -378,7 +298,7 @@ def act(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResponse:
         try:
             services.assign(ctx, signal, request.user)  # type: ignore[arg-type]
         except (ValidationError, GateError) as error:
-            messages.error(request, " ".join(_messages(error)))
+            messages.error(request, " ".join(messages_of(error)))
         else:
             messages.success(request, "Het signaal staat op uw naam.")
         return redirect(target)
@@ -390,110 +310,9 @@ def act(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResponse:
         try:
             message = handler(ctx, signal, form.cleaned_data)
         except (ValidationError, GateError) as error:
-            _report(form, error)
+            report_to_form(form, error)
         else:
             messages.success(request, message)
             return redirect(target)
     # Read again: a refused change may have altered the object before it rolled back.
     return _signal_page(request, ctx, _signal_or_404(signal.uuid), bound=(key, form))
-
-
-# --- the resident ---------------------------------------------------------------------
-
-
-def _own_party(request: HttpRequest) -> Party:
-    membership = membership_of(request)
-    party = membership.party if membership else None
-    if party is None:
-        raise Http404("Aan dit account is geen persoon gekoppeld.")
-    return party
-
-
-def _my_page(
-    request: HttpRequest,
-    party: Party,
-    *,
-    offer_errors: dict[int, list[str]] | None = None,
-    reaction: tuple[int, ReactionForm] | None = None,
-) -> HttpResponse:
-    ctx = access_context(request)
-    signals = list(selectors.signals_about(party.pk))
-    try:
-        # One log record for the whole page: the person reads what is recorded about them.
-        with gate.access(
-            ctx, [party], [services.SIGNAL_ELEMENT], operation="eigen signalen inzien"
-        ):
-            pass
-    except GateError as error:
-        return render(request, "signals/mine.html", {"items": [], "refused": error.message})
-    organisations, sources = selectors.origin_names(signals)
-    items = []
-    for signal in signals:
-        form = ReactionForm(signal=signal, organisations=organisations)
-        if reaction is not None and reaction[0] == signal.pk:
-            form = reaction[1]
-        items.append(
-            {
-                "signal": signal,
-                "facts": _facts(signal),
-                "evidence": _evidence(signal, organisations, sources),
-                "offer_open": signal.is_open
-                and signal.offer_state in (OfferState.OPEN, OfferState.LATER),
-                "offer_errors": (offer_errors or {}).get(signal.pk, []),
-                "reaction_form": form,
-                "outcome": Outcome(signal.outcome).label if signal.outcome else "",
-            }
-        )
-    return render(request, "signals/mine.html", {"items": items})
-
-
-@role_required(Role.RESIDENT)
-def mine(request: HttpRequest) -> HttpResponse:
-    return _my_page(request, _own_party(request))
-
-
-@require_POST
-@role_required(Role.RESIDENT)
-def my_action(request: HttpRequest, signal_uuid: UUID, action: str) -> HttpResponse:
-    party = _own_party(request)
-    # Only the resident's own signals are found: another's uuid is simply unknown here.
-    signal = selectors.signals_about(party.pk).filter(uuid=signal_uuid).first()
-    if signal is None:
-        raise Http404("Onbekend signaal.")
-    ctx = access_context(request)
-    target = f"{reverse('signals:mine')}#signaal-{signal.uuid}"
-    if action == "aanbod":
-        answer = request.POST.get("answer", "")
-        try:
-            services.answer_offer(ctx, signal, answer)
-        except (ValidationError, GateError) as error:
-            return _my_page(request, party, offer_errors={signal.pk: _messages(error)})
-        messages.success(
-            request, OFFER_THANKS[answer].format(until=f"{signal.delete_after:%d-%m-%Y}")
-        )
-        return redirect(target)
-    if action == "reactie":
-        organisations, _sources = selectors.origin_names([signal])
-        form = ReactionForm(request.POST, signal=signal, organisations=organisations)
-        if form.is_valid():
-            try:
-                services.react(
-                    ctx,
-                    signal,
-                    kind=form.cleaned_data["kind"],
-                    text=form.cleaned_data["text"],
-                    reference=form.cleaned_data["reference"],
-                )
-            except (ValidationError, GateError) as error:
-                _report(form, error)
-            else:
-                messages.success(
-                    request,
-                    "Dank u. Uw bezwaar is vastgelegd; een betwist gegeven gaat naar de bron "
-                    "die het bijhoudt."
-                    if form.cleaned_data["kind"] == ReactionKind.CONTEST
-                    else "Dank u. Uw reactie is vastgelegd.",
-                )
-                return redirect(target)
-        return _my_page(request, party, reaction=(signal.pk, form))
-    raise Http404("Onbekende handeling.")

@@ -65,6 +65,22 @@ def test_oidc_bsn_claim_makes_a_resident_of_their_own_party(organisations: None,
     assert not Membership.objects.filter(user=other).exists()
 
 
+def test_oidc_kvk_claim_gives_a_business_its_own_page(organisations: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.OIDC_BSN_CLAIM = "bsn"
+    settings.OIDC_KVK_CLAIM = "kvk"
+    settings.OIDC_RESIDENT_ORGANISATION = "gemeente"
+    backend = MembershipOIDCBackend.__new__(MembershipOIDCBackend)
+    user = User.objects.create_user("eherkenning-1")
+    backend._sync_memberships(user, {"kvk": "12345678"})
+    membership = Membership.objects.get(user=user)
+    assert membership.role == "resident" and membership.party is not None
+    assert membership.party.party_type == "organisation"
+    assert membership.party.primary_identifier().value == "12345678"
+    other = User.objects.create_user("eherkenning-2")
+    backend._sync_memberships(other, {"kvk": "1234"})
+    assert not Membership.objects.filter(user=other).exists()
+
+
 def test_oidc_urls_exist_only_when_oidc_is_configured(client: Client, db: None) -> None:
     assert client.get("/oidc/authenticate/").status_code == 404
 

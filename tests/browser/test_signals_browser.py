@@ -20,6 +20,7 @@ from klantocratie.signals.demo import plant_demo_situations
 from klantocratie.signals.models import OfferState, Signal, SignalStatus
 from klantocratie.signals.packs import load_signal_rules
 from klantocratie.signals.services import run_rules
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PACK = Path(django_settings.DEMO_PACK_DIR)
@@ -56,10 +57,16 @@ def test_resident_answers_and_the_team_follows_up(
     settings.DEMO_MODE = True
     section = f"#signaal-{raised.uuid}"
 
-    context, page = _log_in(browser, live_server, "demo-inwoner")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     try:
-        page.get_by_role("link", name="Mijn signalen").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Mijn signalen"
+        page.goto(live_server.url + "/mijn/inloggen/")
+        page.locator("button[data-username='demo-inwoner']").click()
+        page.get_by_role("navigation", name="Mijn pagina").get_by_role(
+            "link", name="Aanbod en signalen"
+        ).click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Aanbod en signalen"
+        assert_accessible(page)
         own = page.locator(section)
         assert raised.resident_explanation in own.inner_text()
         # Each of the resident's signals explains itself.
@@ -80,6 +87,7 @@ def test_resident_answers_and_the_team_follows_up(
         own.get_by_role("button", name="Verstuur").click()
         assert "Uw bezwaar is vastgelegd" in page.get_by_role("status").first.inner_text()
         assert "u heeft dit betwist" in page.locator(section).inner_text()
+        assert_accessible(page)
     finally:
         context.close()
 

@@ -1,11 +1,11 @@
-"""The case worker's pages and the resident's own cases, through the Django test client."""
+"""The case worker's pages, through the Django test client (residents: tests/portal)."""
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from klantocratie.cases import choices, services
-from klantocratie.cases.models import Case, CaseOffer, OfferState, TaskState
+from klantocratie.cases.models import Case, OfferState, TaskState
 from klantocratie.parties.models import Party
 from klantocratie.privacy.models import ProcessingLogRecord
 from tests.cases.conftest import worker
@@ -120,32 +120,6 @@ def test_advice_and_deviation_from_the_page(case_worker: Client, case_types: Par
     )
     evaluation.refresh_from_db()
     assert evaluation.outcome["route"] == "ambtelijk" and evaluation.deviates
-
-
-def test_the_resident_sees_own_cases_and_accepts_an_offer(case_types: Party) -> None:
-    case = fine(case_types)
-    resident = login("demo-inwoner")
-    page = resident.get("/zaken/mijn/").content.decode()
-    assert case.identification in page and "10% korting" in page
-    offer = case.offers.get(offer_type__code="cursus")
-    resident.post(f"/zaken/mijn/{case.uuid}/aanbod/", {"aanbod": str(offer.uuid), "antwoord": "ja"})
-    offer.refresh_from_db()
-    assert offer.state == OfferState.ACCEPTED
-
-
-def test_a_resident_cannot_answer_another_residents_offer_by_id(case_types: Party) -> None:
-    other = Party.objects.filter(party_type="person").exclude(pk=case_types.pk).first()
-    case = fine(other)
-    offer = case.offers.first()
-    resident = login("demo-inwoner")
-    assert case.identification not in resident.get("/zaken/mijn/").content.decode()
-    response = resident.post(
-        f"/zaken/mijn/{case.uuid}/aanbod/",
-        {"aanbod": str(offer.uuid), "antwoord": "ja"},
-        follow=True,
-    )
-    assert "Geen autorisatie" in response.content.decode()
-    assert CaseOffer.objects.get(pk=offer.pk).state == OfferState.OFFERED
 
 
 def test_a_case_starts_from_a_desk_contact_number(case_worker: Client, case_types: Party) -> None:
@@ -315,21 +289,3 @@ def test_a_case_starts_from_an_internal_task_and_keeps_the_client_and_story(
     assert task.nummer in page and contact.nummer in page
     # The contact's content is read on its own page, through the gate for contacts.
     assert "verloor haar baan" not in page
-
-
-def test_the_resident_is_offered_a_second_opinion_only_after_an_advice(
-    case_types: Party,
-) -> None:
-    from tests.cases.test_services import through_advice
-
-    case = permit(case_types)
-    resident = login("demo-inwoner")
-    assert "Vraag een second opinion" not in resident.get("/zaken/mijn/").content.decode()
-    through_advice(case, "Welstandscommissie Oost", ["kleur"])
-    page = resident.get("/zaken/mijn/").content.decode()
-    assert "Vraag een second opinion" in page and "350,00" in page
-    assert "<option>Welstandscommissie Oost</option>" not in page
-    resident.post(f"/zaken/mijn/{case.uuid}/second-opinion/", {"commissie": "Het Oversticht"})
-    case.refresh_from_db()
-    assert case.second_opinion.committee == "Het Oversticht"
-    assert "Vraag een second opinion" not in resident.get("/zaken/mijn/").content.decode()

@@ -267,7 +267,7 @@ class TestResident:
             subject_scope=SubjectScope.SELF,
         )
         login_as(client, world, role="resident", activity="inzage", party=world.anna)
-        page = client.get(reverse("clientview:mine")).content.decode()
+        page = client.get(reverse("portal:data")).content.decode()
         assert "Anna de Boer" in page
         other = client.get(reverse("clientview:detail", args=[world.bert.uuid]))
         assert other.status_code == 403

@@ -383,7 +383,7 @@ def test_the_resident_sees_the_reason_of_each_of_their_signals_and_only_theirs(
         make_signal("vroegsignalering-betalingsachterstand", signal_rules),
     ]
     theirs = make_signal("uitkering-en-onbestelbare-post", neighbour)
-    response = login("demo-inwoner").get("/signalen/mijn/")
+    response = login("demo-inwoner").get("/mijn/signalen/")
     assert response.status_code == 200
     page = page_of(response)
     for signal in own:
@@ -399,9 +399,9 @@ def test_the_resident_sees_the_reason_of_each_of_their_signals_and_only_theirs(
 
 
 def test_a_resident_without_signals_is_told_so(signal_rules: Party) -> None:
-    page = page_of(login("demo-inwoner").get("/signalen/mijn/"))
+    page = page_of(login("demo-inwoner").get("/mijn/signalen/"))
     assert "Er zijn geen signalen over u." in page
-    assert login("demo-sociaal").get("/signalen/mijn/").status_code == 403
+    assert login("demo-sociaal").get("/mijn/signalen/").status_code == 403
 
 
 def test_a_resident_cannot_answer_or_react_on_another_residents_signal(
@@ -410,11 +410,11 @@ def test_a_resident_cannot_answer_or_react_on_another_residents_signal(
     theirs = make_signal("klachten-na-vertrek-kinderen", neighbour)
     client = login("demo-inwoner")
     assert (
-        client.post(f"/signalen/mijn/{theirs.uuid}/aanbod/", {"answer": "decline"}).status_code
+        client.post(f"/mijn/signalen/{theirs.uuid}/aanbod/", {"answer": "decline"}).status_code
         == 404
     )
     response = client.post(
-        f"/signalen/mijn/{theirs.uuid}/reactie/",
+        f"/mijn/signalen/{theirs.uuid}/reactie/",
         {
             f"reactie-{theirs.pk}-kind": "bezwaar",
             f"reactie-{theirs.pk}-text": "Klopt niet",
@@ -430,9 +430,9 @@ def test_a_resident_cannot_answer_or_react_on_another_residents_signal(
 def test_answering_an_offer_twice_shows_an_error(signal_rules: Party) -> None:
     signal = make_signal("klachten-na-vertrek-kinderen", signal_rules)
     client = login("demo-inwoner")
-    response = client.post(f"/signalen/mijn/{signal.uuid}/aanbod/", {"answer": "accept"})
+    response = client.post(f"/mijn/signalen/{signal.uuid}/aanbod/", {"answer": "accept"})
     assert response.status_code == 302
-    response = client.post(f"/signalen/mijn/{signal.uuid}/aanbod/", {"answer": "decline"})
+    response = client.post(f"/mijn/signalen/{signal.uuid}/aanbod/", {"answer": "decline"})
     assert response.status_code == 200
     assert 'value="accept">Aannemen' not in page_of(response)
     assert "Op dit aanbod heeft u al geantwoord." in page_of(response)
@@ -443,12 +443,12 @@ def test_answering_an_offer_twice_shows_an_error(signal_rules: Party) -> None:
 def test_not_now_leaves_the_offer_open_to_accept_later(signal_rules: Party) -> None:
     signal = make_signal("klachten-na-vertrek-kinderen", signal_rules)
     client = login("demo-inwoner")
-    client.post(f"/signalen/mijn/{signal.uuid}/aanbod/", {"answer": "later"})
+    client.post(f"/mijn/signalen/{signal.uuid}/aanbod/", {"answer": "later"})
     signal.refresh_from_db()
     assert signal.offer_state == OfferState.LATER
-    page = page_of(client.get("/signalen/mijn/"))
+    page = page_of(client.get("/mijn/signalen/"))
     assert 'value="accept">Aannemen' in page and 'value="later"' not in page
-    client.post(f"/signalen/mijn/{signal.uuid}/aanbod/", {"answer": "accept"})
+    client.post(f"/mijn/signalen/{signal.uuid}/aanbod/", {"answer": "accept"})
     signal.refresh_from_db()
     assert signal.offer_state == OfferState.ACCEPTED
 
@@ -460,7 +460,7 @@ def test_contesting_a_fact_goes_to_its_source_and_shows_on_the_team_page(
     client = login("demo-inwoner")
     prefix = f"reactie-{signal.pk}"
     response = client.post(
-        f"/signalen/mijn/{signal.uuid}/reactie/",
+        f"/mijn/signalen/{signal.uuid}/reactie/",
         {f"{prefix}-kind": "bezwaar", f"{prefix}-text": "Niet waar", f"{prefix}-reference": "x"},
     )
     assert response.status_code == 200
@@ -469,7 +469,7 @@ def test_contesting_a_fact_goes_to_its_source_and_shows_on_the_team_page(
     )
 
     response = client.post(
-        f"/signalen/mijn/{signal.uuid}/reactie/",
+        f"/mijn/signalen/{signal.uuid}/reactie/",
         {
             f"{prefix}-kind": "bezwaar",
             f"{prefix}-text": "Die klacht was van de vorige bewoner.",
@@ -488,7 +488,7 @@ def test_declining_an_offer_shortens_how_long_the_signal_is_kept(signal_rules: P
     signal = make_signal("klachten-na-vertrek-kinderen", signal_rules)
     client = login("demo-inwoner")
     response = client.post(
-        f"/signalen/mijn/{signal.uuid}/aanbod/", {"answer": "decline"}, follow=True
+        f"/mijn/signalen/{signal.uuid}/aanbod/", {"answer": "decline"}, follow=True
     )
     signal.refresh_from_db()
     assert signal.offer_state == OfferState.DECLINED

@@ -10,7 +10,9 @@ from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.contact_history import load_demo_contact_history
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
+from klantocratie.demo.portal_accounts import create_portal_demo_accounts
 from klantocratie.knowledge.packs import load_demo_knowledge
+from klantocratie.privacy.packs import ChoicePackError, load_choice_purposes
 from klantocratie.registry.packs import PackError, load_pack
 from klantocratie.signals.demo import load_demo_signals
 from klantocratie.signals.packs import SignalPackError, load_signal_rules
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             raise CommandError("The demo pack has problems; nothing was loaded.") from None
         self.stdout.write(f"Pack: {', '.join(f'{n} {k}' for k, n in summary.counts.items())}.")
         try:
+            purposes = load_choice_purposes(pack)
+        except ChoicePackError as error:
+            self.stderr.write(str(error))
+            raise CommandError("The demo pack's privacy choices have problems.") from None
+        self.stdout.write(f"Privacy choices: {', '.join(purposes.loaded)}.")
+        try:
             counts = generate_municipality(
                 persons=options["persons"], seed=options["seed"], progress=options["verbosity"] > 0
             )
@@ -50,6 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {', '.join(f'{n} {k}' for k, n in counts.items())}.")
         self.stdout.write(f"Knowledge: {load_demo_knowledge(pack)}.")
         accounts = create_demo_accounts(pack, DEMO_RESIDENT_BSN)
+        portal_accounts = create_portal_demo_accounts(DEMO_RESIDENT_BSN)
+        self.stdout.write(f"Personal page logins: {', '.join(portal_accounts)}.")
         self.stdout.write(f"Demo contacts: {load_demo_contacts(pack)} klantcontacten.")
         self.stdout.write(f"Contact history: {load_demo_contact_history()} klantcontacten.")
         try:
@@ -61,6 +71,16 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(
             f"Case types: {len(case_types.loaded)} loaded, {len(case_types.unchanged)} unchanged."
+        )
+        from klantocratie.portal.askonce.packs import FormPackError, load_request_forms
+
+        try:
+            forms = load_request_forms(pack / "forms")
+        except FormPackError as error:
+            self.stderr.write(str(error))
+            raise CommandError("The demo pack's request forms have problems.") from None
+        self.stdout.write(
+            f"Request forms: {len(forms.loaded)} loaded, {len(forms.unchanged)} unchanged."
         )
         self.stdout.write(f"Demo cases: {load_demo_cases(pack)}.")
         try:
@@ -74,6 +94,12 @@ class Command(BaseCommand):
             f"Signal rules: {len(rules.loaded)} loaded, {len(rules.unchanged)} unchanged."
         )
         self.stdout.write(f"Demo signals: {load_demo_signals()}.")
+        from klantocratie.participation.demo import load_demo_participation
+
+        self.stdout.write(f"Participation: {load_demo_participation(pack)}.")
+        from klantocratie.feedback.demo import load_demo_feedback
+
+        self.stdout.write(f"Demo feedback: {load_demo_feedback()}.")
         trends = refresh_from_sources("load_demo")
         published = trends.cells.filter(count__isnull=False).count()
         self.stdout.write(

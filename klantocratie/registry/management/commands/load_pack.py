@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from klantocratie.privacy.packs import ChoicePackError, load_choice_purposes
 from klantocratie.registry.packs import PackError, load_pack
 
 
@@ -24,6 +25,16 @@ class Command(BaseCommand):
             ) from None
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Pack loaded: {counts}."))
+        # The choices residents can make are described against the register just loaded.
+        try:
+            purposes = load_choice_purposes(options["path"])
+        except ChoicePackError as error:
+            self.stderr.write(str(error))
+            raise CommandError(
+                "The register is loaded, but its privacy choices are not: fix "
+                "privacy-choices.yaml and load the pack again."
+            ) from None
+        self.stdout.write(f"Privacy choices: {', '.join(purposes.loaded) or 'none'}.")
         if summary.revoked_grants:
             self.stdout.write(
                 f"{summary.revoked_grants} grant(s) no longer in the pack ended as of yesterday."
