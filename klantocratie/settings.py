@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "klantocratie.portal.askonce",
     "klantocratie.feedback",
     "klantocratie.participation",
+    "klantocratie.imports",
+    "klantocratie.linkage",
     "klantocratie.demo",
     # Local registries of the demo organisations: each owns its own tables.
     "klantocratie.sources.population",

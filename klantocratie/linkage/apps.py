@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "klantocratie.linkage"
+    label = "linkage"
+    verbose_name = "Koppeling van partnergegevens zonder BSN"
