@@ -308,6 +308,14 @@ ANALYTICS_SNAPSHOT_RETENTION_DAYS = int(
     os.environ.get("KLANTOCRATIE_ANALYTICS_SNAPSHOT_RETENTION_DAYS", "31")
 )
 MEDIA_ROOT = Path(os.environ.get("KLANTOCRATIE_MEDIA_ROOT", VAR_DIR / "media"))
+# Linking partner records without a BSN: a link is automatic at or above the upper
+# match probability, waits for a reviewer from the lower one, and is not made below it.
+# A source's config may set its own ({"koppeling": {"boven": 0.995, "onder": 0.7}}).
+LINKAGE_UPPER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_UPPER", "0.99"))
+LINKAGE_LOWER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_LOWER", "0.5"))
+# A runner-up within this many match-weight points (bits) makes the best candidate
+# ambiguous: never automatic, always reviewed.
+LINKAGE_AMBIGUITY_MARGIN = float(os.environ.get("KLANTOCRATIE_LINKAGE_AMBIGUITY", "3.0"))
 
 # --- E-mail to residents (case status notices) ---------------------------------------
 # Without an SMTP host, messages are written as files to var/mail for inspection.

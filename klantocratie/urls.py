@@ -16,6 +16,7 @@ urlpatterns = [
     path("zaken/", include("klantocratie.cases.urls")),
     path("kennisbank/", include("klantocratie.knowledge.urls")),
     path("signalen/", include("klantocratie.signals.urls")),
+    path("koppelingen/", include("klantocratie.linkage.urls")),
     path("", include("klantocratie.trends.urls")),
     path("mijn/feedback/", include("klantocratie.feedback.urls")),
     path("mijn/participatie/", include("klantocratie.participation.urls")),

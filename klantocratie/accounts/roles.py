@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
     ADMINISTRATOR = "administrator", "Beheerder"
     RESIDENT = "resident", "Inwoner"
+    # Trained to judge whether a partner's record without a BSN is about a given person.
+    LINKAGE_REVIEWER = "linkage_reviewer", "Koppelcontroleur"
     # A system role, held by no person: the analytic environment that extracts facts for
     # signal rules and area trends. Grants for it name exactly what those may use.
     ANALYTICS = "analytics", "Analyseomgeving (systeem)"

@@ -71,6 +71,24 @@ class Fact:
     reference: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """How a registry identifies a person: what record linkage compares a partner's
+    record with. Earlier postcodes let a record from before a move still be found."""
+
+    party: PartyRef
+    surname: str
+    surname_prefix: str
+    given_names: str
+    birth_date: str
+    street: str
+    house_number: int | None
+    house_number_addition: str
+    postcode: str
+    city: str
+    previous_postcodes: tuple[str, ...] = ()
+
+
 class SourceUnavailable(Exception):
     """The source could not be reached in time; the caller shows it as unavailable."""
 
@@ -81,6 +99,14 @@ class ChangeRejected(Exception):
 
 class SearchNotSupported(Exception):
     """The source cannot look parties up by (some of) the criteria it was given."""
+
+
+class IdentitiesNotSupported(Exception):
+    """The source does not identify persons (only the population register does)."""
+
+
+class IdentitiesNotSupported(Exception):
+    """The source does not identify persons (only the population register does)."""
 
 
 class FactsNotSupported(Exception):
@@ -155,6 +181,15 @@ class Connector(abc.ABC):
         """
         raise FactsNotSupported(f"Bron {self.source.code} levert geen analysefeiten.")
 
+    def identity_elements(self) -> frozenset[str]:
+        """The elements a person's identity is made of here (none if it has none)."""
+        return frozenset()
+
+    def identities(self) -> Iterator[Identity]:
+        """Every person's identity, for record linkage. Only called by the gate's
+        `extract_identities`. Raises SourceUnavailable when the source cannot answer."""
+        raise IdentitiesNotSupported(f"Bron {self.source.code} identificeert geen personen.")
+
 
 Reader = Callable[[PartyRef], Any]
 
@@ -202,6 +237,9 @@ class LocalRegistryConnector(Connector):
     health_model: ClassVar[Any] = None  # a model of the app, queried to test the tables
     # Element code -> the function that streams that element's facts.
     fact_readers: ClassVar[Mapping[str, FactReader]] = {}
+    # The streaming identity reader, and the elements an identity is made of.
+    identity_reader: ClassVar[Callable[[], Iterator[Identity]] | None] = None
+    identity_made_of: ClassVar[frozenset[str]] = frozenset()
     # The identifier type the registry keys its records on (BSN for persons).
     key_type: ClassVar[str] = "bsn"
 
@@ -252,6 +290,15 @@ class LocalRegistryConnector(Connector):
         )
         for code in elements:
             yield from self.fact_readers[code](keys)
+
+    def identity_elements(self) -> frozenset[str]:
+        return self.identity_made_of if type(self).identity_reader is not None else frozenset()
+
+    def identities(self) -> Iterator[Identity]:
+        reader = type(self).identity_reader
+        if reader is None:
+            return super().identities()
+        return reader()
 
     def health(self) -> Health:
         if self.health_model is not None:

@@ -5,3 +5,6 @@ class LinkageConfig(AppConfig):
     name = "klantocratie.linkage"
     label = "linkage"
     verbose_name = "Koppeling van partnergegevens zonder BSN"
+
+    def ready(self) -> None:
+        from . import connector  # noqa: F401  (registers local.linkage)

@@ -29,9 +29,12 @@ from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from klantocratie.accounts.roles import Role
 from klantocratie.connectors.base import (
     Concerning,
     FactsNotSupported,
+    Identity,
+    IdentitiesNotSupported,
     PartyRef,
     SearchNotSupported,
     SourceUnavailable,
@@ -959,6 +962,42 @@ def _excluded_by_choice(
     return kind == ChoiceKind.OPT_IN, refs
 
 
+def _log_bulk(
+    ctx: AccessContext,
+    span: tracing.TraceContext,
+    parent_span_id: str,
+    operation: str,
+    activity: ProcessingActivity,
+    codes: Sequence[str],
+    subjects: Sequence[tuple[str, str]],
+    started_at: datetime,
+    summary: str,
+) -> None:
+    """One log record per data subject of a bulk extraction and one audit entry, in one
+    transaction; if that fails the caller must discard what it handed out."""
+    try:
+        with transaction.atomic():
+            for start in range(0, len(subjects), _LOG_CHUNK):
+                log.append(
+                    _log_entries(
+                        span,
+                        parent_span_id,
+                        operation,
+                        activity,
+                        subjects[start : start + _LOG_CHUNK],
+                        started_at,
+                    )
+                )
+            _audit(
+                ctx, span, activity.identifier, operation, "", codes, AuditOutcome.ALLOWED, summary
+            )
+    except DatabaseError as error:
+        logger.exception("Processing log write failed; extraction withheld")
+        raise LogWriteFailed(
+            "Het verwerkingslogboek kon niet worden bijgewerkt; de extractie is ongeldig."
+        ) from error
+
+
 def extract(
     ctx: AccessContext,
     elements: Sequence[str],
@@ -1068,40 +1107,141 @@ def extract(
             on_progress(facts)
 
     subjects = [(pseudonym, ref.identifier_type) for ref, pseudonym in pseudonyms.items()]
-    try:
-        with transaction.atomic():
-            for start in range(0, len(subjects), _LOG_CHUNK):
-                log.append(
-                    _log_entries(
-                        span,
-                        parent_span_id,
-                        operation,
-                        activity,
-                        subjects[start : start + _LOG_CHUNK],
-                        started_at,
-                    )
-                )
-            _audit(
-                ctx,
-                span,
-                activity.identifier,
-                operation,
-                "",
-                codes,
-                AuditOutcome.ALLOWED,
-                f"{len(subjects)} betrokkenen, {facts} feiten, {len(excluded)} uitgesloten "
-                "op eigen keuze.",
-            )
-    except DatabaseError as error:
-        logger.exception("Processing log write failed; extraction withheld")
-        raise LogWriteFailed(
-            "Het verwerkingslogboek kon niet worden bijgewerkt; de extractie is ongeldig."
-        ) from error
+    _log_bulk(
+        ctx,
+        span,
+        parent_span_id,
+        operation,
+        activity,
+        codes,
+        subjects,
+        started_at,
+        f"{len(subjects)} betrokkenen, {facts} feiten, {len(excluded)} uitgesloten "
+        "op eigen keuze.",
+    )
     return ExtractSummary(
         activity=activity,
         subjects=len(subjects),
         facts=facts,
         excluded=len(excluded),
+        trace_id=span.trace_id,
+        subject_refs=subject_refs,
+    )
+
+
+# (pseudonym, surname, voorvoegsel, given names, birth date, street, house number,
+#  addition, postcode, city, earlier postcodes): a person as record linkage sees them.
+IdentityRow = tuple[str, str, str, str, str, str, int | None, str, str, str, tuple[str, ...]]
+
+
+def extract_identities(
+    ctx: AccessContext,
+    sink: Callable[[list[IdentityRow]], None],
+    *,
+    operation: str = "extract-identities",
+    batch_size: int = 50_000,
+    on_progress: Callable[[int], None] | None = None,
+) -> ExtractSummary:
+    """Hand every person's identity (name, birth date, address) to `sink`, pseudonymised,
+    for linking partner records that carry no BSN.
+
+    The requester needs a grant for any party on every element an identity is made of
+    (the population register's name, birth and address). Parties whose choices exclude
+    the activity are left out; everyone handed out gets a log record, as in `extract`.
+    The pseudonym -> party mapping stays in memory, in the summary, so only the linkage
+    that acts on a match learns whom it is about.
+    """
+    started_at = timezone.now()
+    span, parent_span_id = _open_span()
+    codes: list[str] = []
+    try:
+        if ctx.role != Role.ANALYTICS:
+            # A desk role may look one person up by name; everyone at once is batch work.
+            raise AccessDenied(
+                "Alleen de koppelomgeving leest de identiteit van alle personen.", field="role"
+            )
+        activity = resolve_activity(ctx.activity, timezone.localdate(started_at))
+        granted = _searchable_grants(ctx, activity, timezone.localdate(started_at))
+        source = None
+        for candidate in Source.objects.filter(active=True).select_related("organisation"):
+            made_of = connector_for(candidate).identity_elements()
+            if made_of and made_of <= granted.keys():
+                source, codes = candidate, sorted(made_of)
+                break
+        if source is None:
+            raise AccessDenied(
+                f"Geen autorisatie om personen te identificeren onder {activity.code!r}: "
+                "daarvoor zijn naam, geboorte en adres uit de basisregistratie nodig.",
+                field="activity",
+            )
+    except (AccessDenied, ActivityNotValid, UnknownActivity) as error:
+        _audit(ctx, span, ctx.activity, operation, "", codes, AuditOutcome.DENIED, error.message)
+        raise
+
+    only_these, chosen = _excluded_by_choice(activity, started_at)
+    pseudonyms: dict[PartyRef, str] = {}
+    subject_refs: dict[str, PartyRef] = {}
+    excluded = 0
+    batch: list[IdentityRow] = []
+    handed_out = 0
+    try:
+        identity: Identity
+        for identity in connector_for(source).identities():
+            ref = identity.party
+            if (ref in chosen) != only_these:
+                excluded += 1
+                continue
+            subject = log.pseudonymise(ref.identifier_type, ref.value)
+            pseudonyms[ref] = subject
+            subject_refs[subject] = ref
+            batch.append(
+                (
+                    subject,
+                    identity.surname,
+                    identity.surname_prefix,
+                    identity.given_names,
+                    identity.birth_date,
+                    identity.street,
+                    identity.house_number,
+                    identity.house_number_addition,
+                    identity.postcode,
+                    identity.city,
+                    identity.previous_postcodes,
+                )
+            )
+            if len(batch) >= batch_size:
+                sink(batch)
+                handed_out += len(batch)
+                batch = []
+                if on_progress:
+                    on_progress(handed_out)
+    except (SourceUnavailable, IdentitiesNotSupported) as error:
+        reason = str(error) or f"Bron {source.name} niet beschikbaar."
+        _audit(ctx, span, activity.identifier, operation, "", codes, AuditOutcome.FAILED, reason)
+        raise SourceUnavailable(reason) from error
+    if batch:
+        sink(batch)
+        handed_out += len(batch)
+        if on_progress:
+            on_progress(handed_out)
+
+    subjects = [(pseudonym, ref.identifier_type) for ref, pseudonym in pseudonyms.items()]
+    _log_bulk(
+        ctx,
+        span,
+        parent_span_id,
+        operation,
+        activity,
+        codes,
+        subjects,
+        started_at,
+        f"{len(subjects)} personen voor koppeling, {excluded} uitgesloten op eigen keuze.",
+    )
+    return ExtractSummary(
+        activity=activity,
+        subjects=len(subjects),
+        facts=handed_out,
+        excluded=excluded,
         trace_id=span.trace_id,
         subject_refs=subject_refs,
     )

@@ -19,6 +19,7 @@ from klantocratie.connectors.base import (
 )
 
 from .facts import address_facts, birth_facts, household_facts
+from .identities import read_identities
 from .models import FamilyRelation, Gender, Person, RelationKind, Residence
 
 _GENDER_WORDS = {code: str(label) for code, label in Gender.choices}
@@ -239,6 +240,8 @@ class PopulationConnector(LocalRegistryConnector):
         "person.address": read_address,
         "person.household": read_household,
     }
+    identity_reader = read_identities
+    identity_made_of = frozenset({"person.name", "person.birth", "person.address"})
     fact_readers = {
         "person.birth": birth_facts,
         "person.address": address_facts,

@@ -1,0 +1,64 @@
+"""Rows of a partner's registry that belong to a party: by its BSN, or by a link.
+
+Partners deliver some records without a BSN (a complaint, a report, an arrears file);
+the linkage register says which person each is about and how surely. Readers show such
+a row with that certainty beside it, and fact readers attribute it to the linked person,
+so a probable link is never mistaken for a BSN match, and an undone link stops counting
+at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from klantocratie.connectors.base import STREAM_CHUNK, PartyRef
+from klantocratie.linkage.selectors import Certainty, linked_keys, linked_records
+
+
+class PartyRows:
+    """A party's rows of one registry, with how each linked one got there."""
+
+    def __init__(self, rows: QuerySet[Any], connector_key: str, party: PartyRef) -> None:
+        self.party = party
+        self.linked: dict[str, Certainty] = linked_records(
+            connector_key, party.identifier_type, party.value
+        )
+        match = Q(bsn=party.value)
+        if self.linked:
+            match |= Q(reference__in=list(self.linked))
+        self.rows = rows.filter(match)
+
+    def link_label(self, bsn: str, reference: str | None) -> str | None:
+        """None for the party's own rows; the link's certainty for a linked one."""
+        if bsn == self.party.value or reference is None:
+            return None
+        certainty = self.linked.get(reference)
+        return certainty.label() if certainty else None
+
+
+def keyed_rows(
+    rows: QuerySet[Any],
+    connector_key: str,
+    keys: Collection[str] | None,
+    fields: Sequence[str],
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(party key, values of `fields`) of every row, or of the parties in `keys`.
+
+    A link in force decides whom a row is about; otherwise its own BSN does. A row with
+    neither is about no one known and is left out of analysis.
+    """
+    links = linked_keys(connector_key)
+    wanted = set(keys) if keys is not None else set()
+    if keys is not None:
+        references = [reference for reference, key in links.items() if key in wanted]
+        rows = rows.filter(Q(bsn__in=wanted) | Q(reference__in=references))
+    values = rows.order_by("pk").values_list("bsn", "reference", *fields)
+    for bsn, reference, *rest in values.iterator(chunk_size=STREAM_CHUNK):
+        key = links.get(reference) if reference is not None else None
+        key = key or bsn
+        if not key or (keys is not None and key not in wanted):
+            continue
+        yield key, tuple(rest)
