@@ -149,13 +149,15 @@ def decide(request: HttpRequest, link_id: int) -> HttpResponse:
         except (ValidationError, GateError) as error:
             report_to_form(form, error)
         else:
-            if result.status == "delivered":
-                decided = {ACCEPT: "geaccepteerd", UNDO: "ongedaan gemaakt"}.get(
-                    form.cleaned_data["besluit"], "afgewezen"
-                )
-                messages.success(request, f"Koppeling {link.record.reference} is {decided}.")
-                return redirect("linkage:linked" if undoing else "linkage:queue")
-            form.add_error(None, result.message)
+            if result.status != "delivered":
+                # Decided meanwhile by someone else, or no longer in this status.
+                messages.error(request, result.message)
+                return redirect("linkage:detail", link_id=link.pk)
+            decided = {ACCEPT: "geaccepteerd", UNDO: "ongedaan gemaakt"}.get(
+                form.cleaned_data["besluit"], "afgewezen"
+            )
+            messages.success(request, f"Koppeling {link.record.reference} is {decided}.")
+            return redirect("linkage:linked" if undoing else "linkage:queue")
     link.refresh_from_db()
     if undoing:
         return _render_link(request, link, undo_form=form)  # type: ignore[arg-type]

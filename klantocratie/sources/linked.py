@@ -31,12 +31,12 @@ class PartyRows:
             match |= Q(reference__in=list(self.linked))
         self.rows = rows.filter(match)
 
-    def link_label(self, bsn: str, reference: str | None) -> str | None:
-        """None for the party's own rows; the link's certainty for a linked one."""
-        if bsn == self.party.value or reference is None:
-            return None
-        certainty = self.linked.get(reference)
-        return certainty.label() if certainty else None
+    def labelled(self, value: dict[str, Any], bsn: str, reference: str | None) -> dict[str, Any]:
+        """The row's value, with how it was linked when it is not the party's own by BSN
+        (so the key, and a column for it, appear only where a linked row is shown)."""
+        if bsn == self.party.value or reference is None or reference not in self.linked:
+            return value
+        return {**value, "koppeling": self.linked[reference].label()}
 
 
 def keyed_rows(

@@ -14,8 +14,11 @@ from klantocratie.connectors.base import (
     register,
 )
 from klantocratie.sources.common import euros, iso, of_keys
+from klantocratie.sources.linked import PartyRows, keyed_rows
 
 from .models import Complaint, RentArrears, Tenancy
+
+KEY = "local.housing"
 
 
 def read_contract(party: PartyRef) -> dict[str, Any] | None:
@@ -31,14 +34,22 @@ def read_contract(party: PartyRef) -> dict[str, Any] | None:
 
 
 def read_complaints(party: PartyRef) -> list[dict[str, Any]]:
-    rows = (
-        Complaint.objects.filter(bsn=party.value)
-        .order_by("-date", "-id")
-        .values_list("date", "category", "description", "status")
+    own = PartyRows(Complaint.objects.all(), KEY, party)
+    rows = own.rows.order_by("-date", "-id").values_list(
+        "date", "category", "description", "status", "bsn", "reference"
     )
     return [
-        {"datum": iso(day), "categorie": category, "omschrijving": text, "status": status}
-        for day, category, text, status in rows
+        own.labelled(
+            {
+                "datum": iso(day),
+                "categorie": category,
+                "omschrijving": text,
+                "status": status,
+            },
+            bsn,
+            reference,
+        )
+        for day, category, text, status, bsn, reference in rows
     ]
 
 
@@ -55,10 +66,8 @@ def read_rent_arrears(party: PartyRef) -> dict[str, Any] | None:
 
 
 def complaint_facts(keys: Collection[str] | None) -> Iterator[Fact]:
-    rows = of_keys(Complaint.objects.all(), keys)
-    for pk, bsn, day, category in rows.values_list("pk", "bsn", "date", "category").iterator(
-        chunk_size=STREAM_CHUNK
-    ):
+    fields = ("pk", "date", "category")
+    for bsn, (pk, day, category) in keyed_rows(Complaint.objects.all(), KEY, keys, fields):
         yield Fact(
             PartyRef("bsn", bsn), "klacht.verhuurder", day, category, reference=f"klacht-{pk}"
         )
@@ -80,7 +89,7 @@ def rent_arrears_facts(keys: Collection[str] | None) -> Iterator[Fact]:
         )
 
 
-@register("local.housing")
+@register(KEY)
 class HousingConnector(LocalRegistryConnector):
     health_model = Tenancy
     readers = {

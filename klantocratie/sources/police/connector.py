@@ -6,35 +6,44 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from klantocratie.connectors.base import (
-    STREAM_CHUNK,
     Fact,
     LocalRegistryConnector,
     PartyRef,
     register,
 )
-from klantocratie.sources.common import iso, of_keys
+from klantocratie.sources.common import iso
+from klantocratie.sources.linked import PartyRows, keyed_rows
 
 from .models import Report
 
+KEY = "local.police"
+
 
 def read_reports(party: PartyRef) -> list[dict[str, Any]]:
-    rows = (
-        Report.objects.filter(bsn=party.value)
-        .order_by("-date", "-id")
-        .values_list("date", "kind", "description")
+    own = PartyRows(Report.objects.all(), KEY, party)
+    rows = own.rows.order_by("-date", "-id").values_list(
+        "date", "kind", "description", "bsn", "reference"
     )
-    return [{"datum": iso(day), "soort": kind, "omschrijving": text} for day, kind, text in rows]
+    return [
+        own.labelled(
+            {
+                "datum": iso(day),
+                "soort": kind,
+                "omschrijving": text,
+            },
+            bsn,
+            reference,
+        )
+        for day, kind, text, bsn, reference in rows
+    ]
 
 
 def report_facts(keys: Collection[str] | None) -> Iterator[Fact]:
-    rows = of_keys(Report.objects.all(), keys)
-    for pk, bsn, day, kind in rows.values_list("pk", "bsn", "date", "kind").iterator(
-        chunk_size=STREAM_CHUNK
-    ):
+    for bsn, (pk, day, kind) in keyed_rows(Report.objects.all(), KEY, keys, ("pk", "date", "kind")):
         yield Fact(PartyRef("bsn", bsn), "melding.politie", day, kind, reference=f"melding-{pk}")
 
 
-@register("local.police")
+@register(KEY)
 class PoliceConnector(LocalRegistryConnector):
     health_model = Report
     readers = {"police.reports": read_reports}
