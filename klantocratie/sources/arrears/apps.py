@@ -7,4 +7,4 @@ class ArrearsConfig(AppConfig):
     verbose_name = "Vroegsignalering: meldingen van betalingsachterstanden"
 
     def ready(self) -> None:
-        from . import connector, feed  # noqa: F401  (registers the connector and feed)
+        from . import connector, feed, imports  # noqa: F401  (registers them)

@@ -22,7 +22,8 @@ class Feedback(models.TextChoices):
 
 
 class ArrearsReport(models.Model):
-    bsn = models.CharField("BSN", max_length=9)
+    # Empty when a creditor's file names the debtor without a BSN (see the linkage).
+    bsn = models.CharField("BSN", max_length=9, blank=True)
     creditor = models.CharField(
         "schuldeiser", max_length=64, help_text="Code van de organisatie die meldt."
     )

@@ -6,4 +6,4 @@ class HousingConfig(AppConfig):
     label = "source_housing"
 
     def ready(self) -> None:
-        from . import connector  # noqa: F401  (registers the connector)
+        from . import connector, imports  # noqa: F401  (registers the connector and importer)

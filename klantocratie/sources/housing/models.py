@@ -29,15 +29,22 @@ class ComplaintStatus(models.TextChoices):
 
 
 class Complaint(models.Model):
-    bsn = models.CharField("BSN huurder", max_length=9)
+    # Empty when a partner file names the tenant without a BSN (see the linkage).
+    bsn = models.CharField("BSN huurder", max_length=9, blank=True)
     date = models.DateField("datum")
     category = models.CharField("categorie", max_length=50)
     description = models.TextField("omschrijving")
     status = models.CharField(max_length=16, choices=ComplaintStatus.choices)
+    # The partner's key of a record delivered in a file (klantocratie.imports); empty
+    # for records entered here. A re-delivery with the same key updates the record.
+    reference = models.CharField("kenmerk", max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = "klacht"
         verbose_name_plural = "klachten"
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="unique_complaint_reference")
+        ]
         indexes = [models.Index(fields=["bsn", "date"], name="complaint_bsn_idx")]
 
     def __str__(self) -> str:
