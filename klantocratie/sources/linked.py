@@ -12,24 +12,37 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from klantocratie.connectors.base import STREAM_CHUNK, PartyRef
 from klantocratie.linkage.selectors import Certainty, linked_keys, linked_records
 
+# How a registry's row is known in the linkage register: by default its `reference`;
+# a registry whose references are unique per partner only combines them (arrears).
+PARTNER_KEY: Any = F("reference")
+
 
 class PartyRows:
-    """A party's rows of one registry, with how each linked one got there."""
+    """A party's rows of one registry, with how each linked one got there.
 
-    def __init__(self, rows: QuerySet[Any], connector_key: str, party: PartyRef) -> None:
+    `rows` gets a `partner_key` annotation: read it next to `bsn` for `labelled`.
+    """
+
+    def __init__(
+        self,
+        rows: QuerySet[Any],
+        connector_key: str,
+        party: PartyRef,
+        partner_key: Any = PARTNER_KEY,
+    ) -> None:
         self.party = party
         self.linked: dict[str, Certainty] = linked_records(
             connector_key, party.identifier_type, party.value
         )
         match = Q(bsn=party.value)
         if self.linked:
-            match |= Q(reference__in=list(self.linked))
-        self.rows = rows.filter(match)
+            match |= Q(partner_key__in=list(self.linked))
+        self.rows = rows.annotate(partner_key=partner_key).filter(match)
 
     def labelled(self, value: dict[str, Any], bsn: str, reference: str | None) -> dict[str, Any]:
         """The row's value, with how it was linked when it is not the party's own by BSN
@@ -44,6 +57,7 @@ def keyed_rows(
     connector_key: str,
     keys: Collection[str] | None,
     fields: Sequence[str],
+    partner_key: Any = PARTNER_KEY,
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """(party key, values of `fields`) of every row, or of the parties in `keys`.
 
@@ -52,10 +66,11 @@ def keyed_rows(
     """
     links = linked_keys(connector_key)
     wanted = set(keys) if keys is not None else set()
+    rows = rows.annotate(partner_key=partner_key)
     if keys is not None:
         references = [reference for reference, key in links.items() if key in wanted]
-        rows = rows.filter(Q(bsn__in=wanted) | Q(reference__in=references))
-    values = rows.order_by("pk").values_list("bsn", "reference", *fields)
+        rows = rows.filter(Q(bsn__in=wanted) | Q(partner_key__in=references))
+    values = rows.order_by("pk").values_list("bsn", "partner_key", *fields)
     for bsn, reference, *rest in values.iterator(chunk_size=STREAM_CHUNK):
         key = links.get(reference) if reference is not None else None
         key = key or bsn

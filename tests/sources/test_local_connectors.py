@@ -142,12 +142,12 @@ def test_each_connector_serves_exactly_the_elements_the_pack_gives_its_source() 
     for key in set(SOURCE_CONNECTORS.values()):
         expected = {code for code, owner in ELEMENT_CONNECTOR.items() if owner == key}
         assert connector(key).provides() == expected, key
-    # The contact registry, the case system and the signal register are domain apps with
-    # their own tests.
+    # The contact registry, the case system, the signal and linkage registers are domain
+    # apps with their own tests.
     registries = {
         code
         for code, key in ELEMENT_CONNECTOR.items()
-        if key not in ("local.contacts", "local.cases", "local.signals")
+        if key not in ("local.contacts", "local.cases", "local.signals", "local.linkage")
     }
     assert set(SHAPES) | set(SCALARS) == registries
 

@@ -36,7 +36,7 @@ def read_contract(party: PartyRef) -> dict[str, Any] | None:
 def read_complaints(party: PartyRef) -> list[dict[str, Any]]:
     own = PartyRows(Complaint.objects.all(), KEY, party)
     rows = own.rows.order_by("-date", "-id").values_list(
-        "date", "category", "description", "status", "bsn", "reference"
+        "date", "category", "description", "status", "bsn", "partner_key"
     )
     return [
         own.labelled(

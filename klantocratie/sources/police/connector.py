@@ -22,7 +22,7 @@ KEY = "local.police"
 def read_reports(party: PartyRef) -> list[dict[str, Any]]:
     own = PartyRows(Report.objects.all(), KEY, party)
     rows = own.rows.order_by("-date", "-id").values_list(
-        "date", "kind", "description", "bsn", "reference"
+        "date", "kind", "description", "bsn", "partner_key"
     )
     return [
         own.labelled(

@@ -27,7 +27,7 @@ def read_weighings(party: PartyRef) -> list[dict[str, Any]]:
     rows = (
         own.rows.filter(date__gt=latest - _WINDOW)
         .order_by("-date", "fraction")
-        .values_list("date", "fraction", "kg", "bsn", "reference")
+        .values_list("date", "fraction", "kg", "bsn", "partner_key")
     )
     return [
         own.labelled(
