@@ -6,22 +6,21 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from klantocratie.imports.management.commands.import_partner_file import Command
 from klantocratie.sources.housing.models import Complaint
 
 from .conftest import Sources, complaint, csv_bytes, write
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    """The command as the shell runs it: its exit status, stdout and stderr."""
+    """The command's exit status (a CommandError's, as the shell gets it), stdout and
+    stderr (with the error, as the shell shows it)."""
     out, err = io.StringIO(), io.StringIO()
-    command = Command(stdout=out, stderr=err)
     try:
-        command.run_from_argv(["klantocratie", "import_partner_file", *args])
-    except SystemExit as exit:
-        return int(exit.code or 0), out.getvalue(), err.getvalue()
+        call_command("import_partner_file", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), f"{err.getvalue()}CommandError: {error}"
     return 0, out.getvalue(), err.getvalue()
 
 
