@@ -10,6 +10,7 @@ from klantocratie.contacts.demo import load_demo_contacts
 from klantocratie.demo.accounts import create_demo_accounts
 from klantocratie.demo.contact_history import load_demo_contact_history
 from klantocratie.demo.generator import DEMO_RESIDENT_BSN, GeneratorError, generate_municipality
+from klantocratie.demo.partner_files import load_demo_partner_files
 from klantocratie.demo.portal_accounts import create_portal_demo_accounts
 from klantocratie.knowledge.packs import load_demo_knowledge
 from klantocratie.privacy.packs import ChoicePackError, load_choice_purposes
@@ -83,6 +84,9 @@ class Command(BaseCommand):
             f"Request forms: {len(forms.loaded)} loaded, {len(forms.unchanged)} unchanged."
         )
         self.stdout.write(f"Demo cases: {load_demo_cases(pack)}.")
+        # Before the signal rules run, so linked partner records count for their person.
+        partner_files = load_demo_partner_files(settings.MEDIA_ROOT / "demo-partnerbestanden")
+        self.stdout.write(f"Partner files: {partner_files}.")
         try:
             rules = load_signal_rules(pack / "signals")
         except SignalPackError as error:
