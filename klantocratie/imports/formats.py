@@ -210,7 +210,8 @@ def _clean_name(name: str) -> str:
 class CsvReader:
     """Rows of a CSV file with a header row; the delimiter (; , or tab) is taken from it.
 
-    Rows are numbered as a spreadsheet numbers them: the header is row 1.
+    Rows are numbered as a spreadsheet numbers them: the header is row 1 (unless empty
+    lines come first).
     """
 
     format = CSV
@@ -219,10 +220,14 @@ class CsvReader:
         self._physical = 0
         self._unreadable: deque[tuple[int, str]] = deque()
         lines = self._counted(_lines(binary, encoding))
-        first = next(lines, None)
+        # Empty lines above the header are skipped, keeping their row numbers.
+        first = next((line for line in lines if line.strip()), None)
+        self._header_row = self._physical
         self.columns: list[str] = []
+        self.header: list[str] = []
+        self._kept: list[int] = []
         self.delimiter = ";"
-        if first is None or not first.strip():
+        if first is None:
             self._reader: Iterator[list[str]] = iter(())
             return
         if self._unreadable:
@@ -242,7 +247,7 @@ class CsvReader:
             yield text
 
     def rows(self) -> Iterator[RawRow]:
-        number = 1
+        number = self._header_row
         while True:
             try:
                 fields = next(self._reader)

@@ -81,6 +81,12 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them() -> None:
     assert numbers == [2, 4]
 
 
+def test_empty_lines_above_the_header_keep_their_numbers() -> None:
+    reader = CsvReader(io.BytesIO(b"\r\n\r\nkenmerk;achternaam\r\nK-1;Horst\r\n"), "utf-8")
+    assert reader.columns == ["kenmerk", "achternaam"]
+    assert [row.number for row in reader.rows()] == [4]
+
+
 def test_a_line_longer_than_the_limit_is_one_bad_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(formats, "MAX_LINE_BYTES", 64)
     content = b"kenmerk;achternaam\n" + b"K-1;" + b"x" * 500 + b"\nK-2;Horst\n"

@@ -301,6 +301,15 @@ def test_a_header_without_rows_is_empty(sources: Sources, tmp_path: Path) -> Non
     assert problems(batch)[0][2] == "Het bestand bevat een kopregel maar geen gegevens."
 
 
+@pytest.mark.parametrize(("name", "content"), [("k.csv", b"\r\n \r\n"), ("k.jsonl", b"\n\n")])
+def test_a_file_of_empty_lines_is_empty(
+    sources: Sources, tmp_path: Path, name: str, content: bytes
+) -> None:
+    batch = load(sources.housing, write(tmp_path, name, content))
+    assert batch.status == BatchStatus.EMPTY
+    assert problems(batch)[0][2] == "Het bestand bevat geen gegevens, alleen lege regels."
+
+
 def test_an_empty_file_is_never_taken_for_an_earlier_import(
     sources: Sources, tmp_path: Path
 ) -> None:
