@@ -86,10 +86,13 @@ def import_file(
     to `rejects_path`, by default under the media root. The batch is saved whatever the
     outcome; an unexpected error marks it failed and is raised again.
     """
-    name = getattr(path_or_fileobj, "name", path_or_fileobj)
+    if isinstance(path_or_fileobj, str | Path):
+        name = str(path_or_fileobj)
+    else:
+        name = str(getattr(path_or_fileobj, "name", "") or "")
     batch = ImportBatch.objects.create(
         source=source,
-        file_name=Path(str(name or "bestand")).name,
+        file_name=Path(name).name or "bestand",
         file_format=file_format or "",
         encoding=encoding or "",
         all_or_nothing=all_or_nothing,
@@ -141,6 +144,11 @@ def run_queued(batch_id: int) -> ImportBatch:
     if not claimed:
         return batch
     upload = Path(batch.upload)
+    if not upload.is_file():
+        _finish(
+            batch, BatchStatus.FAILED, "Het geüploade bestand is er niet meer; upload het opnieuw."
+        )
+        return batch
     try:
         with upload.open("rb") as binary:
             _run(batch, binary, on_progress=None, rejects_path=None)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from klantocratie.imports.models import BatchStatus, ImportBatch
+from klantocratie.imports.services import run_queued
 from klantocratie.sources.housing.models import Complaint
 
 from .conftest import Sources, complaint, csv_bytes
@@ -104,3 +105,18 @@ def test_staff_without_the_add_permission_cannot_upload(
 def test_someone_who_is_not_staff_is_sent_to_the_login(client: Client, sources: Sources) -> None:
     client.force_login(User.objects.create_user("inwoner"))
     assert client.get(ADD).status_code == 302
+
+
+def test_an_upload_that_went_missing_fails_with_a_reason(sources: Sources) -> None:
+    batch = ImportBatch.objects.create(
+        source=sources.housing,
+        file_name="x.csv",
+        status=BatchStatus.QUEUED,
+        upload="/nergens/x.csv",
+        requested_by="x",
+    )
+    assert run_queued(batch.pk).status == BatchStatus.FAILED
+    batch.refresh_from_db()
+    assert "upload het opnieuw" in batch.summary()
+    # A task delivered twice does not run the batch again.
+    assert run_queued(batch.pk).finished_at == batch.finished_at

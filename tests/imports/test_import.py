@@ -487,6 +487,14 @@ def test_progress_is_reported_per_chunk(sources: Sources) -> None:
     assert seen == [(CHUNK_ROWS, CHUNK_ROWS + 11), (CHUNK_ROWS + 10, CHUNK_ROWS + 11)]
 
 
+def test_a_file_object_is_named_by_its_name_or_not_at_all(sources: Sources) -> None:
+    content = csv_bytes([complaint("K-1")])
+    assert load(sources.housing, io.BytesIO(content)).file_name == "bestand"
+    named = io.BytesIO(content)
+    named.name = "/partners/maart.csv"  # type: ignore[attr-defined]
+    assert load(sources.housing, named).file_name == "maart.csv"
+
+
 def test_problems_shown_are_capped_but_counted(
     sources: Sources, monkeypatch: pytest.MonkeyPatch
 ) -> None:
