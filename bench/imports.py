@@ -13,9 +13,8 @@ bad row in a thousand (an impossible date). Then measures, through `import_file`
 2. the same file again (only its digest is read: nothing is written);
 3. a re-delivery in which one row in ten changed (created / updated / unchanged).
 
-Each phase prints rows/s and the process's peak resident memory so far. A PostgreSQL
-database given with --database-url is migrated and its complaints and partner records
-replaced, so point it at a database meant for benchmarks.
+Each phase prints rows/s and the process's peak resident memory so far. A database
+given with --database-url is migrated and must not hold an earlier run: give a new one.
 """
 
 import argparse
@@ -32,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20260101
+SOURCE = "huuradministratie-bench"
 SURNAMES = ("Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "Öztürk")
 GIVEN = ("Anna", "J.P.", "Mohammed", "Sanne", "Piet", "Fatma", "Daan", "Eline", "Gül")
 STREETS = ("Grotestraat", "Wierdensestraat", "Bornsestraat", "Ootmarsumsestraat", "Kerkplein")
@@ -128,21 +128,17 @@ def main() -> None:
     from django.core.management import call_command
 
     from klantocratie.imports.services import import_file
-    from klantocratie.linkage.models import PartnerRecord
     from klantocratie.registry.models import Organisation, Source
-    from klantocratie.sources.housing.models import Complaint
 
     call_command("migrate", verbosity=0)
-    Complaint.objects.filter(reference__isnull=False).delete()
-    owner, _ = Organisation.objects.get_or_create(
-        code="woonstichting-bench",
-        defaults={"name": "Woonstichting", "kind": "housing_corporation"},
+    if Source.objects.filter(code=SOURCE).exists():
+        sys.exit(f"The database holds an earlier run (source {SOURCE}): give an empty one.")
+    owner = Organisation.objects.create(
+        code="woonstichting-bench", name="Woonstichting", kind="housing_corporation"
     )
-    source, _ = Source.objects.get_or_create(
-        code="huuradministratie-bench",
-        defaults={"name": "Huuradministratie", "organisation": owner, "connector": "local.housing"},
+    source = Source.objects.create(
+        code=SOURCE, name="Huuradministratie", organisation=owner, connector="local.housing"
     )
-    PartnerRecord.objects.filter(source=source).delete()
 
     first = workdir / f"klachten.{args.format}"
     started = time.perf_counter()

@@ -1,9 +1,10 @@
-"""Insert-or-update of many rows with one statement, run for all of them at once.
+"""Insert-or-update of a chunk of rows, the way each database does it fastest.
 
 QuerySet.bulk_create(update_conflicts=True) compiles every value of every row through
-the ORM, which made it most of an import's time. The statement it builds,
+the ORM, which made it most of an import's time. Its statement,
 ``INSERT … ON CONFLICT (…) DO UPDATE SET … = EXCLUDED.…``, reads the same on SQLite and
-PostgreSQL, so it is written here once and run with executemany.
+PostgreSQL; here SQLite runs it once per row from one prepared statement (executemany,
+in C), and PostgreSQL once for the chunk, with one array per column.
 """
 
 from __future__ import annotations
@@ -52,12 +53,10 @@ def upsert(
     quote = connection.ops.quote_name
     updated = [f for f in named if f.name not in unique_fields] + stamped
     conflict = ", ".join(quote(_field(model, name).column) for name in unique_fields)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608  (names from the model, quoted)
-        f"({', '.join(quote(field.column) for field in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET "
-        + ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in updated)
+    # Table and column names come from the model, quoted; values are always parameters.
+    target = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+    on_conflict = f" ON CONFLICT ({conflict}) DO UPDATE SET " + ", ".join(
+        f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in updated
     )
     params = [
         [
@@ -68,7 +67,18 @@ def upsert(
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # One statement with one array per column: PostgreSQL plans it once, and the
+            # driver sends a few parameters instead of splitting a statement of thousands.
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+            cursor.execute(
+                f"{target}SELECT * FROM unnest({arrays}){on_conflict}",  # noqa: S608
+                [list(column) for column in zip(*params, strict=True)],
+            )
+        else:
+            # SQLite runs one prepared statement for every row, in C.
+            values = f"VALUES ({', '.join(['%s'] * len(columns))})"
+            cursor.executemany(f"{target}{values}{on_conflict}", params)
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
