@@ -72,6 +72,11 @@ def _identities(rng: random.Random) -> list[dict[str, Any]]:
         people.append(
             {
                 **person,
+                # The register keeps a partly known date short ("1978-06"); partners and
+                # the perturbations write the unknown parts as zeros.
+                "birth_date": (person["birth_date"] + "-00-00")[:10]
+                if person["birth_date"]
+                else "",
                 "street": home.get("street"),
                 "house_number": home.get("house_number"),
                 "house_number_addition": (

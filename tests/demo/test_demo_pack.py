@@ -45,6 +45,7 @@ def test_every_role_has_a_demo_account(demo: None) -> None:
         Membership.objects.filter(user__username__startswith="demo-").values_list("role", flat=True)
     )
     assert roles == {
+        "linkage_reviewer",
         "kcc_agent",
         "case_worker",
         "social_worker",
