@@ -8,9 +8,8 @@ and yields them as `Candidate`s with what decided each one; `best_candidates` ke
 one person per partner record and flags those that must not be linked automatically.
 
 Both sides arrive in the standard shape of `normalise.py`. DuckDB runs everything on
-one machine; `backend="spark"` runs the same model on a given SparkSession, which
-must have Splink's similarity functions on its class path (`spark.jars` set to
-`splink.backends.spark.similarity_jar_location()`).
+one machine; `backend="spark"` runs the same model on a given SparkSession (Splink's
+similarity functions are added to it). One linkage runs at a time per session.
 
 Training, per partner file:
 1. how often two random records are the same person (the prior), from pairs that
@@ -18,7 +17,9 @@ Training, per partner file:
 2. u (how often a level occurs between different people) from a random sample of
    pairs, drawn by a hash of the record ids mixed with the seed;
 3. m (how often a level occurs for the same person) by expectation maximisation, one
-   round per training blocking rule, each sampled by a hash too.
+   round per training blocking rule, each sampled by a hash too, then blended with
+   the prior m of each level in proportion to the true pairs the file holds: a large
+   file speaks for itself, a small one cannot mislead the model.
 Nothing depends on chance beyond the seed: the same files and seed give the same
 model, and so the same `version`.
 """
@@ -31,7 +32,7 @@ import logging
 import math
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -74,8 +75,6 @@ SIGNIFICANT_DIGITS = 9
 # A runner-up within this many bits (a factor 2**4 = 16 in odds) of the best person
 # makes a partner record ambiguous.
 AMBIGUITY_MARGIN = 4.0
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,12 @@ def _database(backend: str, spark: Any) -> DatabaseAPI[Any]:
         if spark is None:
             raise ValueError("backend='spark' needs a SparkSession: pass spark=…")
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
+        # Splink's string similarities (Jaro-Winkler, Damerau-Levenshtein) come in a
+        # jar it ships; added here, they reach any session, also one whose JVM was
+        # started without them, and the executors of a cluster.
+        spark.sql(f"ADD JAR '{similarity_jar_location()}'")
         # Splink writes intermediate tables as Parquet under the session's checkpoint
         # directory; a session without one (local mode) keeps them in its cache.
         has_checkpoints = spark.sparkContext.getCheckpointDir() is not None
@@ -135,14 +139,17 @@ def _database(backend: str, spark: Any) -> DatabaseAPI[Any]:
 
 @contextmanager
 def _linker(
-    backend: str, spark: Any, partner: pa.Table, persons: pa.Table, settings: Any
+    backend: str,
+    spark: Any,
+    partner: pa.Table,
+    persons: pa.Table,
+    settings_for_dialect: Callable[[str], dict[str, Any]],
 ) -> Iterator[tuple[Linker, list[SplinkDataFrame]]]:
     """A Splink linker over the two normalised tables, and the tables as registered;
     afterwards everything the run put in the backend is dropped (a Spark session
     outlives one run)."""
     database = _database(backend, spark)
-    if callable(settings):
-        settings = settings(database.sql_dialect.sql_dialect_str)
+    settings = settings_for_dialect(database.sql_dialect.sql_dialect_str)
     # Table names are unique per run, as a Spark session keeps its tables; the
     # display names are what Splink writes in `source_dataset`.
     run = uuid.uuid4().hex[:12]
@@ -243,12 +250,6 @@ def train(
         training.estimate_probability_two_random_records_match(
             deterministic_rules(), recall=DETERMINISTIC_RECALL
         )
-        settings = linker._settings_obj
-        # A partner record is about one person at most: at most one pair in every
-        # `persons` pairs can match, whatever the deterministic rules suggest.
-        settings._probability_two_random_records_match = min(
-            settings._probability_two_random_records_match, 1 / max(right.num_rows, 1)
-        )
         training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
         probe = _probe_proportion(left, right)
         for rule in training_blocking_rules():
@@ -256,8 +257,11 @@ def train(
                 rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=probe
             )
         learned = linker.misc.save_model_to_json()
-        expected = learned["probability_two_random_records_match"] * left.num_rows * right.num_rows
-        _with_priors(learned, expected)
+        # A partner record is about one person at most: at most one pair in every
+        # `persons` pairs can match, whatever the deterministic rules suggest.
+        prior = min(learned["probability_two_random_records_match"], 1 / max(right.num_rows, 1))
+        learned["probability_two_random_records_match"] = prior
+        _with_priors(learned, prior * left.num_rows * right.num_rows)
         model = _canonical_model(learned)
         with warnings.catch_warnings():
             # On a sample, a narrow rule is counted from few pairs; the total is what
@@ -416,8 +420,7 @@ def predict(
     _quiet_splink()
     left, right = normalise_records(partner), normalise_records(persons)
     outputs = _outputs(model.settings)
-    trained = lambda dialect: settings_for(model, dialect)  # noqa: E731
-    with _linker(backend, spark, left, right, trained) as (linker, _frames):
+    with _linker(backend, spark, left, right, lambda d: settings_for(model, d)) as (linker, _):
         predictions = linker.inference.predict(threshold_match_probability=threshold_probability)
         for row in _rows(predictions, _columns(outputs), batch_size):
             yield _candidate(row, outputs)

@@ -286,7 +286,6 @@ def spark_session() -> Iterator[Any]:
         pytest.skip("KLANTOCRATIE_SKIP_SPARK=1: the Spark tests are switched off")
     try:
         from pyspark.sql import SparkSession
-        from splink.backends.spark import similarity_jar_location
     except ImportError as error:
         pytest.fail(
             f"pyspark cannot be imported ({error}). Install pyspark (and Java 17+) to run "
@@ -294,19 +293,20 @@ def spark_session() -> Iterator[Any]:
             pytrace=False,
         )
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    jar = similarity_jar_location()
+    # A handful of records: one partition and no adaptive re-planning keep Spark's
+    # per-query overhead (most of this test's time) down. The engine adds Splink's
+    # jar itself, also to a JVM an earlier test started.
     session = (
         SparkSession.builder.master("local[2]")
         .appName("klantocratie-koppeling-test")
-        .config("spark.jars", jar)
-        .config("spark.driver.extraClassPath", jar)
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.memory", "1g")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.sql.adaptive.enabled", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
