@@ -204,8 +204,9 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     letter or the first name (a typo or a changed surname), the surname with the
     birth year (a typo in the date, a move), the full name (date and address both
     different), the birth date within the neighbourhood (names swapped or
-    misspelled), the surname within the neighbourhood, and the street with the house
-    number (a postcode typo), and the surname at an earlier postcode. None joins on a value that a large share of records
+    misspelled), the surname within the neighbourhood, the street with the house
+    number in the region or with the surname's first letter (a postcode typo or
+    none), and the surname at an earlier postcode. None joins on a value that a large share of records
     share, so the pairs stay few: bench/linkage.py counts them for a million a side.
     """
     return [
@@ -216,7 +217,10 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
         block_on("first_name", "birth_date"),
         block_on("birth_date", "pc4"),
         block_on("surname", "pc4"),
-        block_on("street", "house_number"),
+        # Within the region (the postcode's first two digits): street names recur
+        # from village to village, "Kerkstraat 1" hundreds of times in the country.
+        block_on("street", "house_number", "substr(postcode, 1, 2)"),
+        block_on("street", "house_number", "substr(surname, 1, 1)"),
         # A partner that still has the old address of someone who moved: the surname
         # at any postcode the person is known at.
         block_on("postcode_history", "surname", arrays_to_explode=["postcode_history"]),

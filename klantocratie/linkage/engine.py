@@ -81,7 +81,9 @@ AMBIGUITY_MARGIN = 4.0
 class TrainedModel:
     settings: dict[str, Any]  # Splink's model JSON, trained
     version: str  # "nl-1-" and the first 12 hex digits of the SHA-256 of `settings`
-    trained_on: dict[str, int]  # partner_records, persons, comparisons
+    # partner_records, persons, and comparisons: the pairs the blocking rules produce
+    # (counted on a sample of records when a side has more than PROBE_RECORDS)
+    trained_on: dict[str, int]
 
 
 @dataclass(frozen=True)
