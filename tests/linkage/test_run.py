@@ -3,64 +3,16 @@ review, the rest none; a refused pair never comes back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
 
-from klantocratie.linkage import engine, services
+from klantocratie.linkage import services
 from klantocratie.linkage.models import Link, LinkageModel, LinkMethod, LinkStatus
 from klantocratie.parties.models import Party
-from klantocratie.privacy import log
 from klantocratie.sources.population.models import Person
-
-from tests.linkage.conftest import PartnerWorld, party_of
+from tests.linkage.conftest import PartnerWorld, ScriptedModel, party_of
 
 pytestmark = pytest.mark.django_db
-
-
-class ScriptedModel:
-    """The engine, answering with the candidates a test scripts per partner record."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.answers: dict[str, list[tuple[str, float, float]]] = {}
-        self.trainings = 0
-        monkeypatch.setattr(engine, "train", self.train)
-        monkeypatch.setattr(engine, "predict", self.predict)
-
-    def answer(self, record_pk: int, *candidates: tuple[str, float, float]) -> None:
-        """(bsn, match probability, match weight) per candidate."""
-        self.answers[str(record_pk)] = list(candidates)
-
-    def train(self, partner: Any, persons: Any, **_: Any) -> engine.TrainedModel:
-        self.trainings += 1
-        return engine.TrainedModel(
-            settings={"scripted": self.trainings}, version=f"nl-1-test{self.trainings}", trained_on={}
-        )
-
-    def predict(
-        self, model: Any, partner: Any, persons: Any, *, threshold_probability: float, **_: Any
-    ) -> Iterator[engine.Candidate]:
-        pending = set(partner.column("unique_id").to_pylist())
-        for record, candidates in self.answers.items():
-            if record not in pending:
-                continue
-            for bsn, probability, weight in candidates:
-                if probability < threshold_probability:
-                    continue
-                yield engine.Candidate(
-                    partner_id=record,
-                    person_id=log.pseudonymise("bsn", bsn),
-                    match_weight=weight,
-                    match_probability=probability,
-                    levels=(engine.LevelOutcome("achternaam", "exact", 64.0, 6.0),),
-                )
-
-
-@pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedModel:
-    return ScriptedModel(monkeypatch)
 
 
 def others(partners: PartnerWorld, n: int) -> list[Person]:

@@ -1,12 +1,15 @@
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from klantocratie.imports.formats import FORMATS
 from klantocratie.imports.selectors import importable_sources
 from klantocratie.imports.services import import_file
+from klantocratie.linkage.services import run_linkage
+from klantocratie.privacy.errors import GateError
 
 FIRST_PROBLEMS = 20
 
@@ -37,6 +40,11 @@ class Command(BaseCommand):
             "--requested-by", default="beheer", help="Who asked for the import, for the record."
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        parser.add_argument(
+            "--no-link",
+            action="store_true",
+            help="Do not link the new records to persons now (link-partner-records later).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = importable_sources().filter(code=options["source"]).first()
@@ -84,3 +92,14 @@ class Command(BaseCommand):
             raise CommandError(summary)
         style = self.style.WARNING if batch.rejected else self.style.SUCCESS
         self.stdout.write(style(summary))
+        if batch.created + batch.updated and not options["no_link"]:
+            try:
+                run = run_linkage(source)
+            except (GateError, ValidationError) as error:
+                # The records are in; linking can follow once the register allows it.
+                self.stdout.write(self.style.WARNING(f"Niet gekoppeld: {error}"))
+                return
+            self.stdout.write(
+                f"Koppeling: {run.by_bsn} op BSN, {run.automatic} automatisch, "
+                f"{run.review} ter beoordeling, {run.unlinked} niet gekoppeld."
+            )
