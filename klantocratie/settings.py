@@ -315,7 +315,7 @@ LINKAGE_UPPER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_UPPER", "0.
 LINKAGE_LOWER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_LOWER", "0.5"))
 # A runner-up within this many match-weight points (bits) makes the best candidate
 # ambiguous: never automatic, always reviewed.
-LINKAGE_AMBIGUITY_MARGIN = float(os.environ.get("KLANTOCRATIE_LINKAGE_AMBIGUITY", "3.0"))
+LINKAGE_AMBIGUITY_MARGIN = float(os.environ.get("KLANTOCRATIE_LINKAGE_AMBIGUITY", "4.0"))
 
 # --- E-mail to residents (case status notices) ---------------------------------------
 # Without an SMTP host, messages are written as files to var/mail for inspection.

@@ -105,10 +105,6 @@ class IdentitiesNotSupported(Exception):
     """The source does not identify persons (only the population register does)."""
 
 
-class IdentitiesNotSupported(Exception):
-    """The source does not identify persons (only the population register does)."""
-
-
 class FactsNotSupported(Exception):
     """The source cannot deliver analytic facts for (some of) the elements asked."""
 

@@ -50,8 +50,8 @@ COMPLAINT_KINDS = ("onderhoud", "geluidsoverlast", "vocht en schimmel", "buren",
 
 def _identities(rng: random.Random) -> list[dict[str, Any]]:
     """Living residents with their current address, in a fixed order, then sampled."""
-    homes = {
-        row["bsn"]: row
+    homes: dict[str, dict[str, Any]] = {
+        row["bsn"]: dict(row)
         for row in Residence.objects.filter(valid_to__isnull=True).values(
             "bsn",
             "street",

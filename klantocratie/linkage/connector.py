@@ -96,7 +96,9 @@ def _decide(party: PartyRef, value: Any, allowed: dict[str, tuple[str, ...]]) ->
             .first()
         )
         if link is None:
-            raise ChangeRejected("Deze koppeling bestaat niet (meer) in deze status bij deze persoon.")
+            raise ChangeRejected(
+                "Deze koppeling bestaat niet (meer) in deze status bij deze persoon."
+            )
         link.status = {
             ACCEPT: LinkStatus.ACCEPTED,
             REJECT: LinkStatus.REJECTED,

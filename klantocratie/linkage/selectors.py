@@ -66,9 +66,7 @@ def linked_keys(connector_key: str, identifier_type: str = "bsn") -> dict[str, s
     return dict(rows.values_list("record__reference", "party__identifiers__value"))
 
 
-def review_queue(
-    *, source_code: str = "", order: str = "-match_probability"
-) -> QuerySet[Link]:
+def review_queue(*, source_code: str = "", order: str = "-match_probability") -> QuerySet[Link]:
     """Links waiting for a reviewer, most certain first by default."""
     links = Link.objects.filter(status=LinkStatus.REVIEW).select_related(
         "record__source__organisation", "model"

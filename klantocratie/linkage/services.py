@@ -11,7 +11,6 @@ undo) are changes through the gate, so they are logged like any other change.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -130,9 +129,7 @@ class _PersonsCollector:
 
 def _link_by_bsn(source: Source) -> int:
     """Records whose partner delivered a BSN the register knows are linked on it."""
-    records = dict(
-        unlinked_records(source.pk).exclude(bsn="").values_list("bsn", "pk")
-    )
+    records = dict(unlinked_records(source.pk).exclude(bsn="").values_list("bsn", "pk"))
     if not records:
         return 0
     parties = dict(
@@ -197,7 +194,15 @@ def run_linkage(
     model = current_model(source.pk)
     if pending.num_rows == 0 and not retrain:
         return LinkageRun(
-            source.code, model.version if model else "", False, 0, 0, by_bsn, 0, 0, 0,
+            source.code,
+            model.version if model else "",
+            False,
+            0,
+            0,
+            by_bsn,
+            0,
+            0,
+            0,
             time.monotonic() - started,
         )
 
@@ -231,51 +236,43 @@ def run_linkage(
     fitted_model = engine.TrainedModel(
         settings=model.settings, version=model.version, trained_on=model.trained_on
     )
-    by_record: dict[str, list[engine.Candidate]] = defaultdict(list)
-    for candidate in engine.predict(fitted_model, pending, persons_table, threshold_probability=lower):
-        by_record[candidate.partner_id].append(candidate)
-
+    refs = summary.subject_refs
+    # A pair a reviewer refused (or undid) is never proposed again: the next-best
+    # candidate of that record competes instead.
     refused = set(
         Link.objects.filter(
-            record_id__in=[int(pk) for pk in by_record],
+            record__in=unlinked_records(source.pk),
             status__in=[LinkStatus.REJECTED, LinkStatus.UNDONE],
         ).values_list("record_id", "party__identifiers__value")
     )
-    chosen: list[tuple[engine.Candidate, bool, str]] = []
-    for record_id, candidates in by_record.items():
-        allowed = [
-            c
-            for c in sorted(candidates, key=lambda c: c.match_weight, reverse=True)
-            if (int(record_id), summary.subject_refs[c.person_id].value) not in refused
-        ]
-        if not allowed:
-            continue
-        best = allowed[0]
-        ambiguous = (
-            len(allowed) > 1
-            and best.match_weight - allowed[1].match_weight < settings.LINKAGE_AMBIGUITY_MARGIN
+    candidates = (
+        candidate
+        for candidate in engine.predict(
+            fitted_model, pending, persons_table, threshold_probability=lower
         )
-        chosen.append((best, ambiguous, summary.subject_refs[best.person_id].value))
+        if (int(candidate.partner_id), refs[candidate.person_id].value) not in refused
+    )
+    chosen = engine.best_candidates(candidates, settings.LINKAGE_AMBIGUITY_MARGIN)
 
     with transaction.atomic():
-        parties = _parties_for({bsn for _c, _a, bsn in chosen})
+        parties = _parties_for({refs[choice.candidate.person_id].value for choice in chosen})
         links = [
             Link(
-                record_id=int(best.partner_id),
-                party_id=parties[bsn],
+                record_id=int(choice.candidate.partner_id),
+                party_id=parties[refs[choice.candidate.person_id].value],
                 method=LinkMethod.PROBABILISTIC,
                 model=model,
-                match_weight=best.match_weight,
-                match_probability=best.match_probability,
-                levels=_levels(best),
-                ambiguous=ambiguous,
+                match_weight=choice.candidate.match_weight,
+                match_probability=choice.candidate.match_probability,
+                levels=_levels(choice.candidate),
+                ambiguous=choice.ambiguous,
                 status=(
                     LinkStatus.AUTOMATIC
-                    if best.match_probability >= upper and not ambiguous
+                    if choice.candidate.match_probability >= upper and not choice.ambiguous
                     else LinkStatus.REVIEW
                 ),
             )
-            for best, ambiguous, bsn in chosen
+            for choice in chosen
         ]
         Link.objects.bulk_create(links, batch_size=5_000)
     automatic = sum(1 for link in links if link.status == LinkStatus.AUTOMATIC)
@@ -302,7 +299,9 @@ def decide(ctx: AccessContext, link: Link, decision: str, note: str = "") -> Cha
     if decision not in (ACCEPT, REJECT, UNDO):
         raise ValidationError({"besluit": f"Onbekend besluit {decision!r}."})
     if decision in (REJECT, UNDO) and not note.strip():
-        raise ValidationError({"toelichting": "Geef een toelichting bij afwijzen of ongedaan maken."})
+        raise ValidationError(
+            {"toelichting": "Geef een toelichting bij afwijzen of ongedaan maken."}
+        )
     element = "linkage.links" if decision == UNDO else "linkage.candidates"
     return gate.change(
         ctx,

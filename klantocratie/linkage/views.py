@@ -129,7 +129,9 @@ def _render_link(
 
 @role_required(Role.LINKAGE_REVIEWER)
 def detail(request: HttpRequest, link_id: int) -> HttpResponse:
-    return _render_link(request, get_object_or_404(Link.objects.select_related("model"), pk=link_id))
+    return _render_link(
+        request, get_object_or_404(Link.objects.select_related("model"), pk=link_id)
+    )
 
 
 @require_POST
@@ -137,7 +139,9 @@ def detail(request: HttpRequest, link_id: int) -> HttpResponse:
 def decide(request: HttpRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(Link, pk=link_id)
     undoing = request.POST.get("besluit") == UNDO
-    form: DecisionForm | UndoForm = UndoForm(request.POST) if undoing else DecisionForm(request.POST)
+    form: DecisionForm | UndoForm = (
+        UndoForm(request.POST) if undoing else DecisionForm(request.POST)
+    )
     if form.is_valid():
         try:
             result = services.decide(

@@ -33,8 +33,8 @@ from klantocratie.accounts.roles import Role
 from klantocratie.connectors.base import (
     Concerning,
     FactsNotSupported,
-    Identity,
     IdentitiesNotSupported,
+    Identity,
     PartyRef,
     SearchNotSupported,
     SourceUnavailable,
@@ -1116,8 +1116,7 @@ def extract(
         codes,
         subjects,
         started_at,
-        f"{len(subjects)} betrokkenen, {facts} feiten, {len(excluded)} uitgesloten "
-        "op eigen keuze.",
+        f"{len(subjects)} betrokkenen, {facts} feiten, {len(excluded)} uitgesloten op eigen keuze.",
     )
     return ExtractSummary(
         activity=activity,

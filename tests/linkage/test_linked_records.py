@@ -36,9 +36,7 @@ def test_a_linked_report_without_bsn_is_shown_with_how_sure_the_link_is(
     partners.link(partners.record_of(partners.person, "P-1"), status=LinkStatus.AUTOMATIC)
     (report,) = [r for r in police_reports(partners) if "koppeling" in r]
     assert report["omschrijving"] == "Geluidsoverlast gemeld"
-    assert report["koppeling"] == (
-        "zonder BSN aangeleverd; automatisch gekoppeld, zekerheid 93,0%"
-    )
+    assert report["koppeling"] == ("zonder BSN aangeleverd; automatisch gekoppeld, zekerheid 93,0%")
 
 
 def test_a_report_with_the_persons_own_bsn_carries_no_link_label(partners: PartnerWorld) -> None:

@@ -77,7 +77,10 @@ def test_rejecting_needs_a_reason(partners: PartnerWorld, reviewer: Client) -> N
         {"besluit": "afwijzen", "toelichting": "Andere geboortedatum, broer."},
     )
     link.refresh_from_db()
-    assert (link.status, link.decision_note) == (LinkStatus.REJECTED, "Andere geboortedatum, broer.")
+    assert (link.status, link.decision_note) == (
+        LinkStatus.REJECTED,
+        "Andere geboortedatum, broer.",
+    )
 
 
 def test_a_link_in_force_can_be_undone_with_a_reason(

@@ -48,9 +48,7 @@ def read_identities() -> Iterator[Identity]:
             pending = next(residences, None)
         rows = pending[1] if pending is not None and pending[0] == bsn else []
         current = next((row for row in rows if row[7] is None), None)
-        previous = tuple(
-            dict.fromkeys(row[5] for row in rows if row[7] is not None and row[5])
-        )
+        previous = tuple(dict.fromkeys(row[5] for row in rows if row[7] is not None and row[5]))
         street, number, letter, addition, postcode, city = (
             current[1:7] if current is not None else ("", None, "", "", "", "")
         )
