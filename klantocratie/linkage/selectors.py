@@ -25,8 +25,11 @@ class Certainty:
         if self.method == LinkMethod.BSN:
             return "gekoppeld op het BSN van de partner"
         how = "na beoordeling" if self.status == LinkStatus.ACCEPTED else "automatisch"
-        percentage = f"{(self.probability or 0) * 100:.1f}".replace(".", ",")
-        return f"zonder BSN aangeleverd; {how} gekoppeld, zekerheid {percentage}%"
+        return f"zonder BSN aangeleverd; {how} gekoppeld, zekerheid {self.percentage()}"
+
+    def percentage(self) -> str:
+        """'96,2%': written the Dutch way, as sources' values are shown as they come."""
+        return f"{(self.probability or 0) * 100:.1f}%".replace(".", ",")
 
     def describe(self) -> dict[str, Any]:
         """How a linked record is labelled wherever it is shown (in Dutch)."""
@@ -38,7 +41,7 @@ class Certainty:
             how = "automatisch, op naam, geboortedatum en adres"
         return {
             "gekoppeld": how,
-            "zekerheid": None if self.probability is None else round(self.probability * 100, 1),
+            "zekerheid": None if self.method == LinkMethod.BSN else self.percentage(),
         }
 
 

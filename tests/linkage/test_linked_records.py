@@ -62,7 +62,7 @@ def test_the_resident_sees_their_links_and_their_certainty(partners: PartnerWorl
     partners.link(partners.record_of(partners.person, "P-4"), status=LinkStatus.ACCEPTED)
     result = gate.read(own_view(partners), partners.party, ["linkage.links"])
     (link,) = result.values["linkage.links"].value
-    assert link["kenmerk"] == "P-4" and link["zekerheid"] == 93.0
+    assert link["kenmerk"] == "P-4" and link["zekerheid"] == "93,0%"
     assert link["gekoppeld"] == "na beoordeling door een medewerker"
 
 
