@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from klantocratie.linkage.models import IDENTITY_FIELDS as PARTNER_IDENTITY_FIELDS
 from klantocratie.linkage.models import PartnerRecord
 from klantocratie.registry.models import Source
 
@@ -46,18 +47,7 @@ logger = logging.getLogger(__name__)
 # Rows checked, looked up and written together: large enough for bulk statements, small
 # enough that a chunk's rows and queries stay a few megabytes.
 CHUNK_ROWS = 1000
-IDENTITY_FIELDS = [
-    "bsn",
-    "surname",
-    "surname_prefix",
-    "given_names",
-    "birth_date",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-]
+IDENTITY_FIELDS = ["bsn", *PARTNER_IDENTITY_FIELDS]
 
 Progress = Callable[[int, int], None]
 

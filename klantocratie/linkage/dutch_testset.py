@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
+from .normalise import STANDARD_COLUMNS
+
 BRP_TEST_PERSONS = (
     Path(__file__).resolve().parent.parent / "demo" / "data" / "brp-testpersonen.json"
 )
@@ -51,18 +53,7 @@ ADDITION_DROPPED = 0.20
 CAPITALS = 0.20
 DIACRITICS_DROPPED = 0.40
 
-STANDARD_FIELDS = (
-    "unique_id",
-    "surname",
-    "surname_prefix",
-    "given_names",
-    "birth_date",
-    "postcode",
-    "house_number",
-    "house_number_addition",
-    "street",
-    "city",
-)
+STANDARD_FIELDS = STANDARD_COLUMNS
 PERSON_FIELDS = (*STANDARD_FIELDS, "previous_postcodes")
 
 

@@ -12,6 +12,20 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+# The identifying part of a partner's record, in the order the gate hands persons'
+# identities out (klantocratie.privacy.gate.IdentityRow, after the pseudonym).
+IDENTITY_FIELDS = (
+    "surname",
+    "surname_prefix",
+    "given_names",
+    "birth_date",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+)
+
 
 class PartnerRecord(models.Model):
     """Whom a partner's record is about, as the partner wrote it down."""

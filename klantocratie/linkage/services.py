@@ -28,36 +28,14 @@ from klantocratie.registry.models import Source
 
 from . import engine
 from .connector import ACCEPT, REJECT, UNDO
-from .models import Link, LinkageModel, LinkMethod, LinkStatus, PartnerRecord
+from .models import IDENTITY_FIELDS, Link, LinkageModel, LinkMethod, LinkStatus, PartnerRecord
 from .selectors import current_model, unlinked_records
 
 ACTIVITY = "koppelen-partnergegevens"
 SYSTEM_ACTOR = "koppelomgeving"
 
-_PERSON_COLUMNS = (
-    "unique_id",
-    "surname",
-    "surname_prefix",
-    "given_names",
-    "birth_date",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-    "previous_postcodes",
-)
-_RECORD_FIELDS = (
-    "surname",
-    "surname_prefix",
-    "given_names",
-    "birth_date",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-)
+_PERSON_COLUMNS = ("unique_id", *IDENTITY_FIELDS, "previous_postcodes")
+_RECORD_FIELDS = IDENTITY_FIELDS
 
 
 @dataclass(frozen=True)

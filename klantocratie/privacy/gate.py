@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
@@ -918,6 +918,7 @@ def find(
 FactRow = tuple[str, str, date | None, str, float | None, str, str, str, str]
 
 _LOG_CHUNK = 20_000
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -960,6 +961,34 @@ def _excluded_by_choice(
     for party in Party.objects.filter(pk__in=in_force).prefetch_related("identifiers"):
         refs.update(PartyRef(i.identifier_type, i.value) for i in party.identifiers.all())
     return kind == ChoiceKind.OPT_IN, refs
+
+
+class _Batches(Generic[Row]):
+    """Rows handed to a bulk extraction's sink in batches, with progress after each."""
+
+    def __init__(
+        self,
+        sink: Callable[[list[Row]], None],
+        size: int,
+        on_progress: Callable[[int], None] | None,
+    ) -> None:
+        self.sink, self.size, self.on_progress = sink, size, on_progress
+        self.rows: list[Row] = []
+        self.handed_out = 0
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        self.sink(self.rows)
+        self.handed_out += len(self.rows)
+        self.rows = []
+        if self.on_progress:
+            self.on_progress(self.handed_out)
 
 
 def _log_bulk(
@@ -1056,8 +1085,7 @@ def extract(
     pseudonyms: dict[PartyRef, str] = {}
     subject_refs: dict[str, PartyRef] = {}
     excluded: set[PartyRef] = set()
-    batch: list[FactRow] = []
-    facts = 0
+    batches: _Batches[FactRow] = _Batches(sink, batch_size, on_progress)
     for element in (granted[code] for code in codes):
         source = element.source
         organisation = source.organisation.code
@@ -1074,7 +1102,7 @@ def extract(
                     subject = log.pseudonymise(ref.identifier_type, ref.value)
                     pseudonyms[ref] = subject
                     subject_refs[subject] = ref
-                batch.append(
+                batches.add(
                     (
                         subject,
                         fact.kind,
@@ -1087,12 +1115,6 @@ def extract(
                         fact.reference,
                     )
                 )
-                if len(batch) >= batch_size:
-                    sink(batch)
-                    facts += len(batch)
-                    batch = []
-                    if on_progress:
-                        on_progress(facts)
         except (SourceUnavailable, FactsNotSupported) as error:
             # A snapshot with a source missing would make rules silently miss people.
             reason = str(error) or f"Bron {source.name} niet beschikbaar."
@@ -1100,11 +1122,8 @@ def extract(
                 ctx, span, activity.identifier, operation, "", codes, AuditOutcome.FAILED, reason
             )
             raise SourceUnavailable(reason) from error
-    if batch:
-        sink(batch)
-        facts += len(batch)
-        if on_progress:
-            on_progress(facts)
+    batches.flush()
+    facts = batches.handed_out
 
     subjects = [(pseudonym, ref.identifier_type) for ref, pseudonym in pseudonyms.items()]
     _log_bulk(
@@ -1181,8 +1200,7 @@ def extract_identities(
     pseudonyms: dict[PartyRef, str] = {}
     subject_refs: dict[str, PartyRef] = {}
     excluded = 0
-    batch: list[IdentityRow] = []
-    handed_out = 0
+    batches: _Batches[IdentityRow] = _Batches(sink, batch_size, on_progress)
     try:
         identity: Identity
         for identity in connector_for(source).identities():
@@ -1193,7 +1211,7 @@ def extract_identities(
             subject = log.pseudonymise(ref.identifier_type, ref.value)
             pseudonyms[ref] = subject
             subject_refs[subject] = ref
-            batch.append(
+            batches.add(
                 (
                     subject,
                     identity.surname,
@@ -1208,21 +1226,11 @@ def extract_identities(
                     identity.previous_postcodes,
                 )
             )
-            if len(batch) >= batch_size:
-                sink(batch)
-                handed_out += len(batch)
-                batch = []
-                if on_progress:
-                    on_progress(handed_out)
     except (SourceUnavailable, IdentitiesNotSupported) as error:
         reason = str(error) or f"Bron {source.name} niet beschikbaar."
         _audit(ctx, span, activity.identifier, operation, "", codes, AuditOutcome.FAILED, reason)
         raise SourceUnavailable(reason) from error
-    if batch:
-        sink(batch)
-        handed_out += len(batch)
-        if on_progress:
-            on_progress(handed_out)
+    batches.flush()
 
     subjects = [(pseudonym, ref.identifier_type) for ref, pseudonym in pseudonyms.items()]
     _log_bulk(
@@ -1239,7 +1247,7 @@ def extract_identities(
     return ExtractSummary(
         activity=activity,
         subjects=len(subjects),
-        facts=handed_out,
+        facts=batches.handed_out,
         excluded=excluded,
         trace_id=span.trace_id,
         subject_refs=subject_refs,
