@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klantocratie.trends.refresh",
         "schedule": crontab(day_of_week=1, hour=4, minute=0),
     },
+    "purge-import-rejects": {
+        "task": "klantocratie.imports.tasks.purge_rejects",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-expired-signals": {
         "task": "klantocratie.signals.purge_expired",
         "schedule": crontab(hour=3, minute=30),
@@ -311,6 +315,11 @@ MEDIA_ROOT = Path(os.environ.get("KLANTOCRATIE_MEDIA_ROOT", VAR_DIR / "media"))
 # Linking partner records without a BSN: a link is automatic at or above the upper
 # match probability, waits for a reviewer from the lower one, and is not made below it.
 # A source's config may set its own ({"koppeling": {"boven": 0.995, "onder": 0.7}}).
+# Rejects files of partner imports hold the refused rows (personal data): kept long
+# enough for the partner to correct and re-deliver them, then deleted.
+IMPORT_REJECTS_RETENTION_DAYS = int(
+    os.environ.get("KLANTOCRATIE_IMPORT_REJECTS_RETENTION_DAYS", "30")
+)
 LINKAGE_UPPER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_UPPER", "0.99"))
 LINKAGE_LOWER_THRESHOLD = float(os.environ.get("KLANTOCRATIE_LINKAGE_LOWER", "0.5"))
 # A runner-up within this many match-weight points (bits) makes the best candidate

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -424,3 +425,19 @@ def _finish(batch: ImportBatch, status: str, *reasons: str) -> None:
         batch.problem_count = len(reasons)
     batch.finished_at = timezone.now()
     batch.save()
+
+
+def purge_rejects(now: datetime | None = None) -> int:
+    """Delete rejects files older than the retention; returns how many were removed.
+
+    The batch keeps its counts and problem list (row, field, reason), not the rows.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_REJECTS_RETENTION_DAYS)
+    expired = ImportBatch.objects.exclude(rejects_file="").filter(finished_at__lt=cutoff)
+    removed = 0
+    for batch in expired:
+        Path(batch.rejects_file).unlink(missing_ok=True)
+        batch.rejects_file = ""
+        batch.save(update_fields=["rejects_file"])
+        removed += 1
+    return removed

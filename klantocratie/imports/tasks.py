@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import services
 from .services import run_queued
 
 
@@ -14,3 +15,8 @@ def run_import_batch(batch_id: int) -> str:
     if batch.created + batch.updated:
         link_source_task.delay(batch.source_id)
     return batch.status
+
+
+@shared_task(name="klantocratie.imports.tasks.purge_rejects")
+def purge_rejects() -> int:
+    return services.purge_rejects()
