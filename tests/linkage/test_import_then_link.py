@@ -7,7 +7,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
 
 from klantocratie.linkage.models import Link, LinkStatus
 from klantocratie.privacy import gate
@@ -67,3 +70,40 @@ def test_no_link_leaves_the_records_for_a_later_run(
         stdout=StringIO(),
     )
     assert not Link.objects.exists() and scripted.trainings == 0
+
+
+def test_an_admin_upload_links_what_it_loaded(
+    partners: PartnerWorld,
+    scripted: ScriptedModel,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    person = partners.person
+    scripted.answer("POL-11", (person.bsn, 0.9, 7.0))
+    client = Client()
+    client.force_login(User.objects.create_superuser("beheer"))
+    content = (
+        f"{HEADER}\nPOL-11;{person.surname};;H.;19-05-1971;;;01-10-2026;inbraak;Inbraak.\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/beheer/imports/importbatch/add/",
+            {
+                "source": partners.police.pk,
+                "file": SimpleUploadedFile("meldingen.csv", content, content_type="text/csv"),
+            },
+        )
+    link = Link.objects.get(record__reference="POL-11")
+    assert link.status == LinkStatus.REVIEW and link.party == partners.party
+
+
+def test_the_link_command_reports_per_source_and_refuses_unknown_ones(
+    partners: PartnerWorld, scripted: ScriptedModel
+) -> None:
+    record = partners.record_of(partners.person, "POL-12")
+    scripted.answer(record.pk, (partners.person.bsn, 0.999, 14.0))
+    out = StringIO()
+    call_command("link_partner_records", "politie-meldingen", stdout=out, stderr=StringIO())
+    assert "politie-meldingen: 1 records vergeleken" in out.getvalue()
+    assert "1 automatisch" in out.getvalue()
+    with pytest.raises(CommandError, match="Onbekende bron: nergens"):
+        call_command("link_partner_records", "nergens", stdout=StringIO())
