@@ -115,6 +115,9 @@ class BestCandidate:
 def _quiet_splink() -> None:
     # Splink reports every step at INFO; its warnings and errors still get through.
     logging.getLogger("splink").setLevel(logging.WARNING)
+    # Except one: a level that no pair of this file reached cannot be trained, and then
+    # keeps its Dutch starting value by design, so saying so for each is only noise.
+    logging.getLogger("splink.internals.expectation_maximisation").setLevel(logging.ERROR)
 
 
 def _database(backend: str, spark: Any) -> DatabaseAPI[Any]:
