@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from klantocratie.imports.services import import_file
-from klantocratie.linkage.dutch_testset import partner_version
+from klantocratie.linkage.dutch_testset import non_resident, partner_version
 from klantocratie.linkage.services import run_linkage
 from klantocratie.registry.models import Source
 from klantocratie.sources.population.models import Person, Residence
@@ -105,22 +105,9 @@ def _row(reference: str, identity: dict[str, Any], bsn: str) -> dict[str, Any]:
     }
 
 
-def _strangers(people: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
-    """People the register does not hold: a name and birth date from nowhere in it."""
-    strangers = []
-    for _ in range(STRANGERS_PER_FILE):
-        stranger = dict(rng.choice(people))
-        stranger["given_names"] = rng.choice(people)["given_names"]
-        born = date(rng.randrange(1935, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
-        stranger["birth_date"] = born.isoformat()
-        stranger["house_number"] = rng.randrange(300, 400)
-        strangers.append(stranger)
-    return strangers
-
-
 def _resident_records(prefix: str) -> list[dict[str, Any]]:
     """The demo resident twice: once as a partner writes her (initials, glued
-    voorvoegsel), once without her voorvoegsel, with a mistyped birth date and postcode."""
+    voorvoegsel), once with one initial and no voorvoegsel, a mistyped birth date and postcode."""
     person = Person.objects.get(bsn=DEMO_RESIDENT_BSN)
     home = Residence.objects.get(bsn=DEMO_RESIDENT_BSN, valid_to__isnull=True)
     initials = "".join(f"{name[0]}." for name in person.given_names.split())
@@ -146,7 +133,7 @@ def _resident_records(prefix: str) -> list[dict[str, Any]]:
             {
                 **base,
                 "surname": person.surname,
-                "given_names": person.given_names.split()[0],
+                "given_names": person.given_names[0],
                 "birth_date": (born - timedelta(days=1)).isoformat(),
                 "postcode": typo,
             },
@@ -166,9 +153,9 @@ def write_partner_file(
         reference = f"{prefix}-{number:05d}"
         bsn = person["bsn"] if rng.random() < WITH_BSN else ""
         rows.append(_row(reference, partner_version(person, rng, reference), bsn))
-    for number, stranger in enumerate(_strangers(people, rng)):
+    for number in range(STRANGERS_PER_FILE):
         reference = f"{prefix}-X{number:04d}"
-        rows.append(_row(reference, partner_version(stranger, rng, reference), ""))
+        rows.append(_row(reference, non_resident(people, rng, reference), ""))
     rows.extend(_resident_records(prefix))
     # A Windows-1252 export turns letters it lacks into "?", as real ones do.
     with path.open("w", encoding=encoding, errors="replace", newline="") as file:

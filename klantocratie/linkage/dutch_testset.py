@@ -264,9 +264,7 @@ def move(person: dict[str, Any], new_home: dict[str, Any]) -> dict[str, Any]:
     return moved
 
 
-def _non_resident(
-    pool: list[dict[str, Any]], rng: random.Random, partner_id: str
-) -> dict[str, Any]:
+def non_resident(pool: list[dict[str, Any]], rng: random.Random, partner_id: str) -> dict[str, Any]:
     """Someone the register does not hold: a name and an address from nowhere in it."""
     surname_from, given_from = rng.choice(pool), rng.choice(pool)
     born = f"{rng.randrange(1930, 2006)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
@@ -321,7 +319,7 @@ def build(
         if person.get("postcode") and rng.random() < MOVED:
             register[person["unique_id"]] = move(person, rng.choice(with_address))
     for partner_id in partner_ids[len(described) :]:
-        partner.append(_non_resident(persons, rng, partner_id))
+        partner.append(non_resident(persons, rng, partner_id))
     rng.shuffle(partner)
     return LinkageTestSet(
         _table(partner, STANDARD_FIELDS),

@@ -79,6 +79,16 @@ def review_queue(*, source_code: str = "", order: str = "-match_probability") ->
     return links.order_by(order, "pk")
 
 
+def links_in_force(*, source_code: str = "", reference: str = "") -> QuerySet[Link]:
+    """Links that count now, newest first: where a reviewer finds one to undo."""
+    links = Link.objects.filter(status__in=IN_FORCE).select_related("record__source")
+    if source_code:
+        links = links.filter(record__source__code=source_code)
+    if reference:
+        links = links.filter(record__reference=reference)
+    return links.order_by("-created_at", "-pk")
+
+
 def recent_decisions(limit: int = 20) -> QuerySet[Link]:
     return (
         Link.objects.exclude(decided_at=None)

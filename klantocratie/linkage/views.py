@@ -27,7 +27,7 @@ from klantocratie.validation import report_to_form
 from . import selectors, services
 from .connector import ACCEPT, UNDO
 from .forms import DecisionForm, UndoForm
-from .models import IN_FORCE, Link, LinkStatus
+from .models import Link, LinkStatus
 
 PAGE_SIZE = 25
 SORTS = {
@@ -70,17 +70,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 def linked(request: HttpRequest) -> HttpResponse:
     """Links in force and earlier decisions, to find one that must be undone."""
     source = request.GET.get("bron", "")
-    links = Link.objects.filter(status__in=IN_FORCE).select_related("record__source")
-    if source:
-        links = links.filter(record__source__code=source)
     reference = request.GET.get("kenmerk", "").strip()[:64]
-    if reference:
-        links = links.filter(record__reference=reference)
+    links = selectors.links_in_force(source_code=source, reference=reference)
     return render(
         request,
         "linkage/linked.html",
         {
-            **_queue_page(request, links.order_by("-created_at", "-pk")),
+            **_queue_page(request, links),
             "sources": Source.objects.filter(partner_records__isnull=False).distinct(),
             "source": source,
             "reference": reference,
